@@ -1,0 +1,7 @@
+/** wavegpu for Node: the platform-neutral library plus the Dawn adapter and file helpers. */
+import { registerGpuProvider } from '../runtime/device.js';
+import { nodeAdapter } from './dawn.js';
+
+registerGpuProvider(nodeAdapter);
+
+export * from '../index.js';

@@ -1,0 +1,2 @@
+/** Every op, grouped by kernel family (one file each, sharing the kernel's basename). */
+export * from './elementwise.js';

@@ -1,0 +1,139 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { getGpu, resetGpu } from './util/gpu.js';
+import { randn, assertClose, assertThrows } from './util/check.js';
+import { createDevice } from '../src/runtime/device.js';
+import { WaveGpuError } from '../src/runtime/errors.js';
+import { sizeClass } from '../src/runtime/pool.js';
+import * as ew from '../src/ops/elementwise.js';
+import { unaryRef } from '../src/ref/elementwise.js';
+
+const t = suite('runtime');
+
+t('tensor round trip for f32, i32, u32 and empty shapes', async () => {
+  const gpu = await getGpu();
+  const f = randn(37, 1);
+  assertClose(await gpu.tensor(f).read(), f, { atol: 0, rtol: 0 });
+  const i = Int32Array.from([-5, 0, 7, 2147483647]);
+  assert.equal(Array.from(await gpu.tensor(i).read()), Array.from(i));
+  const u = Uint32Array.from([0, 1, 4294967295]);
+  assert.equal(Array.from(await gpu.tensor(u).read()), Array.from(u));
+  assert.is((await gpu.tensor(new Float32Array(0), [0, 3]).read()).length, 0);
+});
+
+t('a chain of ops submits once and reads back once', async () => {
+  const gpu = await getGpu();
+  gpu.submit();
+  const before = gpu.stats.submits;
+  const x = randn(1001, 2);
+  const y = gpu.scope(() => ew.scale(ew.tanh(ew.relu(gpu.tensor(x))), 2, 1));
+  const out = await y.read();
+  assert.is(gpu.stats.submits - before, 1);
+  assertClose(out, unaryRef(unaryRef(unaryRef(x, 'relu'), 'tanh'), 'affine', 2, 1), { atol: 1e-5, rtol: 1e-5 });
+  y.dispose();
+});
+
+t('writes inside an open pass are ordered after earlier commands', async () => {
+  const gpu = await getGpu();
+  const a = gpu.tensor(new Float32Array([1, 2, 3]));
+  const b = ew.scale(a, 10);         // recorded, not yet run
+  gpu.write(a, [5, 6, 7]);           // must not be seen by b
+  const c = ew.scale(a, 10);
+  assert.equal(Array.from(await b.read()), [10, 20, 30]);
+  assert.equal(Array.from(await c.read()), [50, 60, 70]);
+});
+
+t('scope disposes temporaries and keeps what it returns', async () => {
+  const gpu = await getGpu();
+  let tmp: ReturnType<typeof gpu.tensor> | undefined;
+  const kept = gpu.scope(() => {
+    tmp = gpu.tensor(new Float32Array(16));
+    return { out: [ew.relu(tmp)] };
+  });
+  assert.ok(tmp!.isDisposed);
+  assert.not.ok(kept.out[0].isDisposed);
+  const asyncKept = await gpu.scope(async () => ew.relu(gpu.tensor(new Float32Array(4))));
+  assert.not.ok(asyncKept.isDisposed);
+  await assertThrows(() => tmp!.read(), /disposed/);
+});
+
+t('pool reuses buffers by size class', async () => {
+  const gpu = await getGpu();
+  assert.is(sizeClass(1000), 1024);
+  assert.is(sizeClass(1025), 1280);
+  const a = gpu.empty([1000]);
+  const buf = a.buffer;
+  a.dispose();
+  const b = gpu.empty([999]);
+  assert.is(b.buffer, buf);
+  b.dispose();
+});
+
+t('record once, replay with new inputs', async () => {
+  const gpu = await getGpu();
+  const x = gpu.tensor(new Float32Array([0.5, -1, 2]));
+  const poison = gpu.poison;
+  gpu.poison = false; // poison fills would be recorded too
+  const rec = gpu.record(() => ew.scale(ew.relu(x), 3));
+  gpu.poison = poison;
+  assert.is(rec.dispatchCount, 2);
+  for (const v of [[1, 2, 3], [-1, 4, -2]]) {
+    gpu.write(x, v);
+    rec.replay();
+    assert.equal(Array.from(await rec.result.read()), v.map((e) => Math.max(e, 0) * 3));
+  }
+  rec.dispose();
+});
+
+t('binding by name: missing and extra bindings are refused', async () => {
+  const gpu = await getGpu();
+  const x = gpu.tensor(new Float32Array(4));
+  await assertThrows(() => gpu.dispatch({ op: 'test', kernel: 'elementwise', entry: 'unary', buffers: { x }, uniforms: { uparams: { n: 4, op: 0, alpha: 0, beta: 0 } }, workgroups: [1] }), /needs binding 'y'/);
+  await assertThrows(() => gpu.dispatch({ op: 'test', kernel: 'elementwise', entry: 'unary', buffers: { x, y: x, z: x }, uniforms: { uparams: { n: 4, op: 0, alpha: 0, beta: 0 } }, workgroups: [1] }), /no binding named 'z'/);
+  await assertThrows(() => gpu.dispatch({ op: 'test', kernel: 'elementwise', entry: 'unary', buffers: { x, y: x }, uniforms: { uparams: { n: 4, op: 0, alpha: 0 } }, workgroups: [1] }), /UnaryParams.beta was not given/);
+  await assertThrows(() => gpu.dispatch({ op: 'test', kernel: 'nope', buffers: {}, workgroups: [1] }), /no kernel 'nope'/);
+});
+
+t('buffers over the device limit are refused before WebGPU sees them', async () => {
+  const gpu = await getGpu();
+  const limit = gpu.limits.maxStorageBufferBindingSize;
+  await assertThrows(() => gpu.empty([Math.floor(limit / 4) + 1], 'f32', 'conv1d'), /conv1d/, /maxStorageBufferBindingSize/, new RegExp(String(limit)));
+  await assertThrows(() => gpu.empty([2, -1]), /invalid dimension -1/);
+});
+
+t('WGSL compile errors name the kernel and the line', async () => {
+  const gpu = await getGpu();
+  gpu.registerKernel({
+    name: 'broken', code: '@group(0) @binding(0) var<storage, read_write> y: array<f32>;\n@compute @workgroup_size(1) fn main() {\n  let a: f32 = 1u;\n  y[0] = a;\n}\n',
+    entries: { main: { bindings: [{ group: 0, binding: 0, name: 'y', kind: 'storage', type: 'array' }], workgroupSize: [1, 1, 1], overrides: [] } }, structs: {},
+  });
+  const y = gpu.empty([1]);
+  gpu.dispatch({ op: 'broken', kernel: 'broken', buffers: { y }, workgroups: [1] });
+  const e = await assertThrows(() => y.read(), /broken\.wgsl:3/);
+  assert.ok(e instanceof WaveGpuError);
+});
+
+t('device loss is reported and a new device can be made', async () => {
+  const gpu = await createDevice();
+  const x = gpu.tensor(new Float32Array([1]));
+  gpu.device.destroy();
+  await new Promise((r) => setTimeout(r, 50));
+  await assertThrows(() => ew.relu(x), /device was lost/, /createDevice/);
+  const fresh = await createDevice();
+  assert.equal(Array.from(await ew.relu(fresh.tensor(new Float32Array([-1, 2]))).read()), [0, 2]);
+  fresh.destroy();
+  resetGpu();
+});
+
+t('large dispatches fold into 2-D grids', async () => {
+  const gpu = await getGpu();
+  const n = 256 * 65535 + 77; // more workgroups than one dimension allows
+  const x = gpu.zeros([n]);
+  const y = ew.scale(x, 1, 3);
+  const out = await y.read();
+  assert.is(out[0], 3);
+  assert.is(out[n - 1], 3);
+  x.dispose(); y.dispose();
+});
+
+t.run();

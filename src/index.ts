@@ -6,4 +6,6 @@ export { Recording } from './runtime/recording.js';
 export { WaveGpuError } from './runtime/errors.js';
 export type { KernelSource } from './runtime/kernel_info.js';
 export * as ops from './ops/index.js';
-export { readNpy, writeNpy, type NpyArray } from './audio/npy.js';
+export * from './audio/index.js';
+export { bachPrelude, midiToHz, type Note } from './music/bach_prelude.js';
+export { registerModel, getModel, listModels, type ModelEntry, type LoadedModel, type ArrayData, type IOSpec } from './models/registry.js';

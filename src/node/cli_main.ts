@@ -1,14 +1,54 @@
-/** The `wavegpu` command. Each subcommand lives in its own module under src/node/commands. */
+/** The `wavegpu` command. Each subcommand lives in src/node/commands/. */
 import { createDevice } from './index.js';
+import { WaveGpuError } from '../runtime/errors.js';
+import { listModels } from '../models/registry.js';
+import { parseArgs, rejectUnknown, type Args } from './args.js';
+import { info } from './commands/info.js';
+import { run, usageOf } from './commands/run.js';
+import { demo } from './commands/demo.js';
+import type { Gpu } from '../runtime/gpu.js';
+
+interface Command {
+  usage: string;
+  options: string[];
+  needsGpu: boolean;
+  action(gpu: Gpu | null, args: Args): Promise<void> | void;
+}
+
+const COMMANDS: Record<string, Command> = {
+  info: { usage: 'info                          the adapter, its limits and features', options: [], needsGpu: true, action: (g) => console.log(info(g!)) },
+  demo: { usage: 'demo [--out out/] [--bpm 72]  render Bach\'s cello prelude on the GPU to out/bach_prelude.wav', options: ['out', 'bpm'], needsGpu: true, action: (g, a) => demo(g!, a) },
+  run: {
+    usage: 'run <model> --weights <path> --in name=x.npy ... --out name=y.npy ...\n                                run a model\'s documented entry point on .npy arrays',
+    options: ['weights', 'in', 'out'], needsGpu: true, action: (g, a) => run(g!, a),
+  },
+  models: { usage: 'models                        list the models `run` knows, with their inputs and outputs', options: [], needsGpu: false, action: () => console.log(listModels().map(usageOf).join('\n') || 'no models registered') },
+  bench: {
+    usage: 'bench [filter]                benchmarks (from a source checkout: npm run bench)', options: [], needsGpu: false,
+    action: () => { throw new WaveGpuError('cli', 'benchmarks run from a source checkout: `npm run bench` (Node + Chromium, with the onnxruntime-web peer)'); },
+  },
+};
+
+export function usage(): string {
+  return `wavegpu: WebGPU neural audio engine\n\nusage: wavegpu <command> [options]\n\n${Object.values(COMMANDS).map((c) => '  ' + c.usage).join('\n')}\n`;
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const [cmd] = argv;
-  if (cmd === 'info') {
-    const gpu = await createDevice();
-    console.log(gpu.describe());
-    gpu.destroy();
+  const [name] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') { console.log(usage()); return 0; }
+  const cmd = COMMANDS[name];
+  let gpu: Gpu | null = null;
+  try {
+    if (!cmd) throw new WaveGpuError('cli', `unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')}); see 'wavegpu help'`);
+    const args = parseArgs(argv.slice(1));
+    if (name !== 'run') rejectUnknown(args, cmd.options, name); // run checks per model
+    if (cmd.needsGpu) gpu = await createDevice();
+    await cmd.action(gpu, args);
     return 0;
+  } catch (e) {
+    if (e instanceof WaveGpuError) { console.error(`wavegpu: ${e.message}`); return 1; }
+    throw e;
+  } finally {
+    gpu?.destroy();
   }
-  console.error(`unknown command ${cmd}`);
-  return 2;
 }

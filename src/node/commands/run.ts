@@ -4,7 +4,7 @@ import { WaveGpuError, fmtShape } from '../../runtime/errors.js';
 import { readNpy, writeNpy } from '../../audio/npy.js';
 import { getModel, listModels, type ArrayData, type ModelEntry } from '../../models/registry.js';
 import type { Gpu } from '../../runtime/gpu.js';
-import { flag, pairs, type Args } from '../args.js';
+import { flag, pairs, rejectUnknown, type Args } from '../args.js';
 import { Progress } from '../progress.js';
 
 export function usageOf(m: ModelEntry): string {
@@ -25,9 +25,10 @@ function readInput(m: ModelEntry, name: string, path: string): ArrayData {
 }
 
 export async function run(gpu: Gpu, args: Args): Promise<void> {
-  const [, name] = args.positional;
+  const [name] = args.positional;
   const m = name ? getModel(name) : undefined;
   if (!m) throw new WaveGpuError('run', `unknown model '${name ?? ''}' (models: ${listModels().map((x) => x.name).join(', ') || 'none registered'})`);
+  rejectUnknown(args, ['weights', 'in', 'out', ...Object.keys(m.options ?? {})], `run ${m.name}`);
   const weights = flag(args, 'weights');
   if (!weights) throw new WaveGpuError('run', `--weights <path> is required for ${m.name}`);
   const ins = pairs(args, 'in'), outs = pairs(args, 'out');

@@ -25,7 +25,7 @@ function requireF32(op: string, ...ts: Tensor[]): void {
 }
 
 /** y = f(x) with f one of UNARY_CODES; alpha/beta parametrise leaky_relu, clamp and affine. */
-export function unary(x: Tensor, op: UnaryOp, alpha = 0, beta = 0): Tensor {
+export function unary(x: Tensor, op: UnaryOp, alpha = 0, beta = 0): Tensor<'f32'> {
   requireF32(op, x);
   const y = x.gpu.empty(x.shape, 'f32', op);
   x.gpu.dispatch({
@@ -51,7 +51,7 @@ export const sqrt = (x: Tensor) => unary(x, 'sqrt');
 export const square = (x: Tensor) => unary(x, 'square');
 /** y = scale * x + shift */
 export const scale = (x: Tensor, s: number, shift = 0) => unary(x, 'affine', s, shift);
-export function clamp(x: Tensor, lo: number, hi: number): Tensor {
+export function clamp(x: Tensor, lo: number, hi: number): Tensor<'f32'> {
   if (!(lo <= hi)) throw new WaveGpuError('clamp', `lower bound ${lo} is above upper bound ${hi}`);
   return unary(x, 'clamp', lo, hi);
 }
@@ -62,7 +62,7 @@ function pack8(v: readonly number[]): [number[], number[]] {
 }
 
 /** out = a (op) b with numpy broadcasting, rank <= 8. */
-export function binary(a: Tensor, b: Tensor, op: BinaryOp): Tensor {
+export function binary(a: Tensor, b: Tensor, op: BinaryOp): Tensor<'f32'> {
   requireF32(op, a, b);
   if (a.gpu !== b.gpu) throw new WaveGpuError(op, 'tensors live on different devices');
   const shape = broadcastShape(a.shape, b.shape, op);
@@ -90,7 +90,7 @@ export const minimum = (a: Tensor, b: Tensor) => binary(a, b, 'min');
 export const pow = (a: Tensor, b: Tensor) => binary(a, b, 'pow');
 
 /** x + bias along `axis` (default 1: [B, C, ...] + [C]). */
-export function addBias(x: Tensor, bias: Tensor, axis = 1): Tensor {
+export function addBias(x: Tensor, bias: Tensor, axis = 1): Tensor<'f32'> {
   const ax = axis < 0 ? x.rank + axis : axis;
   if (bias.rank !== 1 || x.shape[ax] !== bias.shape[0]) {
     throw new WaveGpuError('bias', `bias ${fmtShape(bias.shape)} does not match axis ${axis} of ${fmtShape(x.shape)}; expected [${x.shape[ax]}]`);

@@ -18,7 +18,7 @@ export interface HarmonicOptions {
 /**
  * f0: [B, F] Hz; amp: [B, F]; dist: [B, F, H] (non-negative harmonic weights) -> audio [B, F*hop].
  */
-export function harmonicSynth(f0: Tensor, amp: Tensor, dist: Tensor, o: HarmonicOptions): Tensor {
+export function harmonicSynth(f0: Tensor, amp: Tensor, dist: Tensor, o: HarmonicOptions): Tensor<'f32'> {
   const op = 'harmonicSynth';
   if (f0.rank !== 2) throw new WaveGpuError(op, `f0 must be [B, frames], got ${fmtShape(f0.shape)}`);
   const [B, F] = f0.shape;

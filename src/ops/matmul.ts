@@ -72,7 +72,7 @@ function strides(p: Plan, ta: boolean, tb: boolean): { a_rs: number; a_cs: numbe
 
 const TILE: Record<MatmulVersion, number> = { naive: 16, tiled: 16, blocked: 64 };
 
-function encode(op: string, a: Tensor, b: Tensor, bias: Tensor | undefined, opts: MatmulOptions): Tensor {
+function encode(op: string, a: Tensor, b: Tensor, bias: Tensor | undefined, opts: MatmulOptions): Tensor<'f32'> {
   const ta = !!opts.transposeA, tb = !!opts.transposeB;
   const p = plan(op, a, b, ta, tb);
   const version = opts.version ?? (p.m <= 4 ? 'naive' : 'blocked');
@@ -97,7 +97,7 @@ function encode(op: string, a: Tensor, b: Tensor, bias: Tensor | undefined, opts
  *   b: [...batch, K, N] ([...batch, N, K] with transposeB)
  *   returns [...batch, M, N]
  */
-export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
+export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor<'f32'> {
   requireF32('matmul', a, b);
   if (a.gpu !== b.gpu) throw new WaveGpuError('matmul', 'tensors live on different devices');
   return encode('matmul', a, b, undefined, opts);
@@ -107,7 +107,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
  * torch.nn.functional.linear: y = x @ w^T + bias.
  *   x: [..., in], w: [out, in], bias: [out] (optional); returns [..., out]
  */
-export function linear(x: Tensor, w: Tensor, bias?: Tensor, version?: MatmulVersion): Tensor {
+export function linear(x: Tensor, w: Tensor, bias?: Tensor, version?: MatmulVersion): Tensor<'f32'> {
   requireF32('linear', x, w, ...(bias ? [bias] : []));
   if (x.rank < 1 || w.rank !== 2 || x.shape[x.rank - 1] !== w.shape[1]) {
     throw new WaveGpuError('linear', `expects x [..., in] and w [out, in], got x ${fmtShape(x.shape)} and w ${fmtShape(w.shape)}${w.rank === 2 ? `; expected x [..., ${w.shape[1]}]` : ''}`);

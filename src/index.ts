@@ -9,3 +9,4 @@ export * as ops from './ops/index.js';
 export * from './audio/index.js';
 export { bachPrelude, midiToHz, type Note } from './music/bach_prelude.js';
 export { registerModel, getModel, listModels, type ModelEntry, type LoadedModel, type ArrayData, type IOSpec } from './models/registry.js';
+export * as weights from './weights/index.js';

@@ -5,3 +5,4 @@ export { encodePng, decodePng, crc32, adler32, zlibCompress, zlibDecompress } fr
 export type { PngImage, PngOptions, DeflateMode } from './png.js';
 export { readNpy, writeNpy } from './npy.js';
 export type { NpyArray, NpyDtype } from './npy.js';
+export { spectrogramPicture, rainbowgramPicture, type Picture } from './rainbowgram.js';

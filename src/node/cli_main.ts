@@ -6,6 +6,7 @@ import { parseArgs, rejectUnknown, type Args } from './args.js';
 import { info } from './commands/info.js';
 import { run, usageOf } from './commands/run.js';
 import { demo } from './commands/demo.js';
+import { inspect, convert } from './commands/weights.js';
 import type { Gpu } from '../runtime/gpu.js';
 
 interface Command {
@@ -21,6 +22,11 @@ const COMMANDS: Record<string, Command> = {
   run: {
     usage: 'run <model> --weights <path> --in name=x.npy ... --out name=y.npy ...\n                                run a model\'s documented entry point on .npy arrays',
     options: ['weights', 'in', 'out'], needsGpu: true, action: (g, a) => run(g!, a),
+  },
+  inspect: { usage: 'inspect <checkpoint>          tensors (name, dtype, shape, bytes, min/max/mean, NaN/Inf) and metadata', options: [], needsGpu: false, action: (_g, a) => inspect(a) },
+  convert: {
+    usage: 'convert <in> <out.safetensors> [--dtype f32|f16] [--rename from=to ...] [--only prefix ...]\n                                convert any supported checkpoint to safetensors',
+    options: ['dtype', 'rename', 'only'], needsGpu: false, action: (_g, a) => convert(a),
   },
   models: { usage: 'models                        list the models `run` knows, with their inputs and outputs', options: [], needsGpu: false, action: () => console.log(listModels().map(usageOf).join('\n') || 'no models registered') },
   bench: {

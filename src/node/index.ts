@@ -5,3 +5,4 @@ import { nodeAdapter } from './dawn.js';
 registerGpuProvider(nodeAdapter);
 
 export * from '../index.js';
+export { loadWeightsFile, openFileSource, nodeOpener } from '../weights/source_node.js';

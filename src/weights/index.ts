@@ -12,3 +12,4 @@ export { readNam, namWaveNetLayout, namWaveNetCount, checkNamWaveNet, type NamWe
 export { inspectWeights, formatInspect, convertToSafetensors, renameTensor, type InspectRow, type ConvertOptions } from './convert.js';
 export { loadWeights, sniffFormat, type LoadOptions, type WeightFormat } from './load.js';
 export { blobSource, fetchBytes, urlSource, urlOpener } from './source_web.js';
+export { uploadWeights, type UploadOptions } from './upload.js';

@@ -33,14 +33,14 @@ function normaliser(logMag: Float32Array, rangeDb: number): (v: number) => numbe
 }
 
 /**
- * magDb: [frames, bins] magnitudes in dB. Returns a bins-high, frames-wide picture.
+ * magDb: [bins, frames] magnitudes in dB (torch's STFT layout). Returns a bins-high, frames-wide picture.
  */
 export function spectrogramPicture(magDb: Float32Array, frames: number, bins: number, rangeDb = 80): Picture {
   const rgba = new Uint8ClampedArray(frames * bins * 4);
   const norm = normaliser(magDb, rangeDb);
   for (let t = 0; t < frames; t++) {
     for (let k = 0; k < bins; k++) {
-      const [r, g, b] = ramp(norm(magDb[t * bins + k]));
+      const [r, g, b] = ramp(norm(magDb[k * frames + t]));
       const p = ((bins - 1 - k) * frames + t) * 4;
       rgba[p] = r; rgba[p + 1] = g; rgba[p + 2] = b; rgba[p + 3] = 255;
     }
@@ -49,7 +49,7 @@ export function spectrogramPicture(magDb: Float32Array, frames: number, bins: nu
 }
 
 /**
- * magDb: [frames, bins] magnitudes in dB; ifreq: [frames, bins] instantaneous frequency as the
+ * magDb: [bins, frames] magnitudes in dB; ifreq: [bins, frames] instantaneous frequency as the
  * phase advance per hop divided by pi, wrapped to [-1, 1) (GANSynth's representation).
  * Brightness from magnitude, hue from instantaneous frequency.
  */
@@ -58,8 +58,9 @@ export function rainbowgramPicture(magDb: Float32Array, ifreq: Float32Array, fra
   const norm = normaliser(magDb, rangeDb);
   for (let t = 0; t < frames; t++) {
     for (let k = 0; k < bins; k++) {
-      const i = t * bins + k;
-      const v = Math.min(1, Math.max(0, norm(magDb[i])));
+      const i = k * frames + t;
+      // Squared so the noise floor stays dark and the colour of quiet bins (whose phase is noise) fades.
+      const v = Math.min(1, Math.max(0, norm(magDb[i]))) ** 2;
       const [r, g, b] = hue((ifreq[i] + 1) / 2);
       const p = ((bins - 1 - k) * frames + t) * 4;
       rgba[p] = 255 * r * v; rgba[p + 1] = 255 * g * v; rgba[p + 2] = 255 * b * v; rgba[p + 3] = 255;

@@ -1,0 +1,363 @@
+// conv1d (src/ops/conv1d.ts):
+//   y[b, co, t] = act(sum_{c < Cin/groups, k < K} w[co, c, k] * xp[b, g*Cin/groups + c, t*stride + k*dil - pad_left]
+//                     + bias[co]) + res[b, co, t]                      (g = co / (Cout/groups))
+//   x [B, Cin, Tin], w [Cout, Cin/groups, K], bias [Cout], res/y [B, Cout, Tout]. xp is x padded
+//   on the fly (PAD_MODE: zeros, reflect, replicate, circular); act/bias/res are the fused epilogue.
+//
+// The layer that matters (issue 2's benchmark, a 16-layer stack): Conv1d(64, 64, k=3, pad 1) on
+// [1, 64, 16384].
+//   FLOPs: 2 * 64*64*3 * 16384 = 402.7 MFLOP per layer (6.44 GFLOP for the stack).
+//   Bytes: x 4 MiB read + y 4 MiB written + w 48 KiB = 8.4 MB; intensity ~48 FLOP/byte.
+//   Floor on SwiftShader (2 CPU cores, ../shared/docs/environment.md): memory at 3-6 GB/s is 1.4-2.8 ms,
+//   compute at 3-5 GFLOP/s (register-blocked matmul) is 80-135 ms. Compute-bound by ~50x, so
+//   every version below is about instructions per multiply-add. onnxruntime-web's WebGPU
+//   backend runs the stack at ~0.6 GFLOP/s (~10.7 s); 3x faster means >= 1.8 GFLOP/s.
+//   What SwiftShader makes expensive: each load whose index is computed at run time is a
+//   per-lane gather (4 scalar loads with a branch each, ~40 cycles for 4 lanes) while a
+//   multiply-add on registers is ~2 instructions; loop-carried values are re-stored under the
+//   lane mask every iteration; workgroup memory is zero-filled element by element at pipeline
+//   creation and barriers are coroutine switches. So: big per-thread register tiles, loads
+//   shared through registers (and subgroups), no workgroup memory, taps unrolled.
+//
+// Versions (each checked against src/ref/conv1d.ts by test/conv1d.test.ts; the op's `version`
+// option forces one). Loads below are gathers per thread per input channel, for K taps.
+//  v1 naive: one output per thread; 2K loads per K multiply-adds. Expect ~0.3 GFLOP/s.
+//  v2 tiled: 8 output channels x 8 consecutive steps per thread (four mat4x4 accumulators);
+//     8 inputs + 8 weights per tap for 64 multiply-adds: ~4x v1. Any stride and dilation.
+//  v3 window: 8 channels x 8 steps spaced q apart with q*stride == dil, so tap k of step s reads
+//     element s + k of one strided input window: 8 + K - 1 input loads per channel instead of
+//     8K, taps unrolled KU at a time (override; padding indices mapped once per chunk, outside
+//     the channel loop): ~1.5x v2. Used whenever dilation % stride == 0.
+//  v4 window_sg (kernels/conv1d_sg.wgsl, needs 'subgroups'): v3 with each weight load shared
+//     by 4 lanes through subgroupBroadcast (2K weight loads instead of 8K): ~1.4x v3.
+//  v5 thin: for Cout/groups <= 2 (depthwise convs, 1-channel output layers), where the 8-row
+//     tile wastes most of its work: 1 channel x 32 steps per thread, all lanes of a workgroup
+//     on the same channel (one weight load per 32 multiply-adds), window of 32 + KU - 1.
+//  The grid is [row blocks (b, group, 8 channels), step tiles / WG]: x-fastest, so the 8 row
+//  blocks that read the same input steps run back to back and share them in cache (-6%).
+//  Measured 2026-11 on the 2-core dev box, shared with other jobs (load 10-18, so wall times
+//  are 2-4x CPU time; GFLOP per CPU-second of the process is the figure that carries over;
+//  SwiftShader spreads workgroups over the cores it gets). Node/Dawn, robustness off, 64->64 k3:
+//    T=4096 layer   v1 naive 0.16   v2 tiled 0.64   v3 window 1.66   v4 window_sg 2.19 GFLOP/cpu-s
+//    16-layer stack T=16384 (v4): 3.0-3.3 s CPU (1.9-2.2 GFLOP/cpu-s); robustness on: ~15% more.
+//    Output layer 32->1 k7 T=65536: v4 0.27, v5 thin 1.39 GFLOP/cpu-s; depthwise 256 k7: 0.26.
+//  Chromium, same page as onnxruntime-web 1.30 (bench/peer_ort.ts, robustness on, load ~16):
+//  the stack upload+run+read 4.7 s vs onnxruntime-web WebGPU 67.6 s (14x) and WASM 1.9 s (0.4x).
+// #import math
+
+override WG: u32 = 64;
+override KU: u32 = 3;            // v3: taps unrolled per chunk, 1..8
+override ACT: u32 = 0;           // 0 none, 1 relu, 2 leaky_relu(slope), 3 tanh, 4 sigmoid
+override HAS_BIAS: bool = false;
+override HAS_RES: bool = false;
+override PAD_MODE: u32 = 0;      // 0 zeros, 1 reflect, 2 replicate, 3 circular
+
+struct Conv1dParams {
+  cin: u32, cout: u32, tin: u32, tout: u32,         // per batch item
+  k: u32, stride: u32, dil: u32, pad_left: i32,
+  cin_g: u32, cout_g: u32, row_blocks: u32, groups: u32, // row_blocks: 8-row blocks per group
+  q: u32, threads: u32, n: u32, slope: f32,         // q: v3 step; threads per (b, row block); n: outputs (v1)
+}
+
+@group(0) @binding(0) var<uniform> params: Conv1dParams;
+@group(0) @binding(1) var<storage, read> x: array<f32>;        // [B, Cin, Tin]
+@group(0) @binding(2) var<storage, read> w: array<f32>;        // [Cout, Cin/groups, K]
+@group(0) @binding(3) var<storage, read> bias: array<f32>;     // [Cout] (any buffer if !HAS_BIAS)
+@group(0) @binding(4) var<storage, read> res: array<f32>;      // [B, Cout, Tout] (any if !HAS_RES)
+@group(0) @binding(5) var<storage, read_write> y: array<f32>;  // [B, Cout, Tout]
+
+// Padded position -> index into the unpadded row, or -1 for a zero. Always in [-1, tin).
+fn map_pos(pos: i32) -> i32 {
+  let n = i32(params.tin);
+  if (PAD_MODE == 1u) { return clamp((n - 1) - abs((n - 1) - abs(pos)), 0, n - 1); }
+  if (PAD_MODE == 2u) { return clamp(pos, 0, n - 1); }
+  if (PAD_MODE == 3u) { return clamp(((pos % n) + n) % n, 0, n - 1); }
+  return select(-1, pos, pos >= 0 && pos < n);
+}
+
+fn map_pos4(p: vec4<i32>) -> vec4<i32> {
+  return vec4<i32>(map_pos(p.x), map_pos(p.y), map_pos(p.z), map_pos(p.w));
+}
+
+// x[row + m], or 0 where m < 0 (zero padding).
+fn ldx(row: u32, m: i32) -> f32 {
+  return select(0.0, x[row + u32(max(m, 0))], m >= 0);
+}
+
+fn ldx4(row: u32, m: vec4<i32>) -> vec4<f32> {
+  return vec4<f32>(ldx(row, m.x), ldx(row, m.y), ldx(row, m.z), ldx(row, m.w));
+}
+
+fn activate(v: f32) -> f32 {
+  if (ACT == 1u) { return max(v, 0.0); }
+  if (ACT == 2u) { return select(params.slope * v, v, v >= 0.0); }
+  if (ACT == 3u) { return stable_tanh(v); }
+  if (ACT == 4u) { return sigmoid(v); }
+  return v;
+}
+
+// act(acc + bias[co]) + res[o], o = flat output index.
+fn epilogue(acc: f32, co: u32, o: u32) -> f32 {
+  var v = acc;
+  if (HAS_BIAS) { v += bias[co]; }
+  v = activate(v);
+  if (HAS_RES) { v += res[o]; }
+  return v;
+}
+
+// v1: one output per thread.
+@compute @workgroup_size(WG)
+fn naive(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= params.n) { return; }
+  let t = i % params.tout;
+  let co = (i / params.tout) % params.cout;
+  let b = i / (params.tout * params.cout);
+  let ci0 = (co / params.cout_g) * params.cin_g;
+  var acc = 0.0;
+  for (var c = 0u; c < params.cin_g; c++) {
+    let row = (b * params.cin + ci0 + c) * params.tin;
+    let wrow = (co * params.cin_g + c) * params.k;
+    for (var k = 0u; k < params.k; k++) {
+      let m = map_pos(i32(t * params.stride + k * params.dil) - params.pad_left);
+      acc += w[wrow + k] * ldx(row, m);
+    }
+  }
+  y[i] = epilogue(acc, co, i);
+}
+
+// The 8-row block of workgroup row `wy`: batch item, first input channel of its group, first
+// output channel, and how many of its 8 rows exist (the last block of a group may be short).
+struct Block { b: u32, ci0: u32, co0: u32, rows: u32 }
+
+fn block_of(wy: u32) -> Block {
+  let rb = wy % params.row_blocks;
+  let g = (wy / params.row_blocks) % params.groups;
+  let b = wy / (params.row_blocks * params.groups);
+  let r0 = rb * 8u;
+  return Block(b, g * params.cin_g, g * params.cout_g + r0, min(8u, params.cout_g - r0));
+}
+
+fn outer(wv: vec4<f32>, xv: vec4<f32>) -> mat4x4<f32> {
+  return mat4x4<f32>(wv * xv.x, wv * xv.y, wv * xv.z, wv * xv.w);
+}
+
+// Stores a 4-row x 4-step accumulator: column c is step t[c], row r is channel co + r.
+fn store4x4(blk: Block, r0: u32, a: mat4x4<f32>, t: vec4<u32>) {
+  for (var c = 0u; c < 4u; c++) {
+    if (t[c] >= params.tout) { continue; }
+    for (var r = 0u; r < 4u; r++) {
+      if (r0 + r >= blk.rows) { break; }
+      let co = blk.co0 + r0 + r;
+      let o = (blk.b * params.cout + co) * params.tout + t[c];
+      y[o] = epilogue(a[c][r], co, o);
+    }
+  }
+}
+
+// Weight rows co0 + r (clamped into the block), as offsets of w[co, 0, 0].
+fn wrows(blk: Block, r0: u32) -> vec4<u32> {
+  let last = blk.rows - 1u;
+  let s = params.cin_g * params.k;
+  return vec4<u32>(blk.co0 + min(r0, last), blk.co0 + min(r0 + 1u, last), blk.co0 + min(r0 + 2u, last), blk.co0 + min(r0 + 3u, last)) * s;
+}
+
+fn ldw4(rows: vec4<u32>, off: u32) -> vec4<f32> {
+  return vec4<f32>(w[rows.x + off], w[rows.y + off], w[rows.z + off], w[rows.w + off]);
+}
+
+// v2: 8 channels x 8 consecutive steps per thread, any stride/dilation.
+@compute @workgroup_size(WG)
+fn tiled(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let idx = wid.y * WG + li;
+  if (idx >= params.threads) { return; }
+  let blk = block_of(wid.x);
+  let t0 = idx * 8u;
+  let wr0 = wrows(blk, 0u);
+  let wr1 = wrows(blk, 4u);
+  let st = i32(params.stride);
+  var a00 = mat4x4<f32>(); var a01 = mat4x4<f32>(); var a10 = mat4x4<f32>(); var a11 = mat4x4<f32>();
+  for (var c = 0u; c < params.cin_g; c++) {
+    let row = (blk.b * params.cin + blk.ci0 + c) * params.tin;
+    for (var k = 0u; k < params.k; k++) {
+      let p = i32(t0 * params.stride + k * params.dil) - params.pad_left;
+      let xa = ldx4(row, map_pos4(vec4<i32>(p, p + st, p + 2 * st, p + 3 * st)));
+      let xb = ldx4(row, map_pos4(vec4<i32>(p + 4 * st, p + 5 * st, p + 6 * st, p + 7 * st)));
+      let off = c * params.k + k;
+      let w0 = ldw4(wr0, off);
+      let w1 = ldw4(wr1, off);
+      a00 += outer(w0, xa); a01 += outer(w0, xb); a10 += outer(w1, xa); a11 += outer(w1, xb);
+    }
+  }
+  let ta = vec4<u32>(t0, t0 + 1u, t0 + 2u, t0 + 3u);
+  store4x4(blk, 0u, a00, ta); store4x4(blk, 0u, a01, ta + 4u);
+  store4x4(blk, 4u, a10, ta); store4x4(blk, 4u, a11, ta + 4u);
+}
+
+// Window element j..j+3 of (W0, W1, W2, W3) for a constant j (0..12).
+fn pick(W0: vec4<f32>, W1: vec4<f32>, W2: vec4<f32>, W3: vec4<f32>, j: u32) -> vec4<f32> {
+  switch (j) {
+    case 0u: { return W0; }
+    case 1u: { return vec4<f32>(W0.yzw, W1.x); }
+    case 2u: { return vec4<f32>(W0.zw, W1.xy); }
+    case 3u: { return vec4<f32>(W0.w, W1.xyz); }
+    case 4u: { return W1; }
+    case 5u: { return vec4<f32>(W1.yzw, W2.x); }
+    case 6u: { return vec4<f32>(W1.zw, W2.xy); }
+    case 7u: { return vec4<f32>(W1.w, W2.xyz); }
+    case 8u: { return W2; }
+    case 9u: { return vec4<f32>(W2.yzw, W3.x); }
+    case 10u: { return vec4<f32>(W2.zw, W3.xy); }
+    case 11u: { return vec4<f32>(W2.w, W3.xyz); }
+    default: { return W3; }
+  }
+}
+
+struct Acc { a00: mat4x4<f32>, a01: mat4x4<f32>, a10: mat4x4<f32>, a11: mat4x4<f32> }
+
+// One tap for rows 0-3 (w0) and 4-7 (w1) against steps 0-3 (xa) and 4-7 (xb).
+fn fma_tap(acc: ptr<function, Acc>, w0: vec4<f32>, w1: vec4<f32>, xa: vec4<f32>, xb: vec4<f32>) {
+  (*acc).a00 += outer(w0, xa); (*acc).a01 += outer(w0, xb);
+  (*acc).a10 += outer(w1, xa); (*acc).a11 += outer(w1, xb);
+}
+
+// Tap j (constant) of a chunk: weights w[rows, c, kc + j] (zero past the last tap, kv taps left).
+fn win_tap(acc: ptr<function, Acc>, j: u32, W0: vec4<f32>, W1: vec4<f32>, W2: vec4<f32>, W3: vec4<f32>, wr0: vec4<u32>, wr1: vec4<u32>, off: u32, kv: u32) {
+  let kj = off + min(j, kv - 1u);
+  let on = j < kv;
+  let w0 = select(vec4<f32>(), ldw4(wr0, kj), on);
+  let w1 = select(vec4<f32>(), ldw4(wr1, kj), on);
+  fma_tap(acc, w0, w1, pick(W0, W1, W2, W3, j), pick(W0, W1, W2, W3, j + 4u));
+}
+
+// v3: 8 channels x 8 steps t0 + s*q (q*stride == dil): tap k of step s reads window element
+// s + k of the strided input window, so one window load per input channel serves KU taps.
+@compute @workgroup_size(WG)
+fn window(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let idx = wid.y * WG + li;
+  if (idx >= params.threads) { return; }
+  let blk = block_of(wid.x);
+  let q = params.q;
+  let t0 = (idx / q) * 8u * q + idx % q;
+  let wr0 = wrows(blk, 0u);
+  let wr1 = wrows(blk, 4u);
+  let d = i32(params.dil);
+  let dv = vec4<i32>(0, d, 2 * d, 3 * d);
+  var acc: Acc;
+  for (var kc = 0u; kc < params.k; kc += KU) {
+    // Window element m sits at padded position p + m*dil; map the 8 + KU - 1 of them once.
+    let p = i32(t0 * params.stride + kc * params.dil) - params.pad_left;
+    let m0 = map_pos4(p + dv);
+    let m1 = map_pos4(p + 4 * d + dv);
+    let m2 = map_pos4(p + 8 * d + dv);
+    let m3 = map_pos4(p + 12 * d + dv);
+    let kv = params.k - kc;
+    for (var c = 0u; c < params.cin_g; c++) {
+      let row = (blk.b * params.cin + blk.ci0 + c) * params.tin;
+      let W0 = ldx4(row, m0);
+      let W1 = ldx4(row, m1);
+      var W2 = vec4<f32>();
+      var W3 = vec4<f32>();
+      if (KU > 1u) { W2.x = ldx(row, m2.x); }
+      if (KU > 2u) { W2.y = ldx(row, m2.y); }
+      if (KU > 3u) { W2.z = ldx(row, m2.z); }
+      if (KU > 4u) { W2.w = ldx(row, m2.w); }
+      if (KU > 5u) { W3.x = ldx(row, m3.x); }
+      if (KU > 6u) { W3.y = ldx(row, m3.y); }
+      if (KU > 7u) { W3.z = ldx(row, m3.z); }
+      let off = c * params.k + kc;
+      win_tap(&acc, 0u, W0, W1, W2, W3, wr0, wr1, off, kv);
+      if (KU > 1u) { win_tap(&acc, 1u, W0, W1, W2, W3, wr0, wr1, off, kv); }
+      if (KU > 2u) { win_tap(&acc, 2u, W0, W1, W2, W3, wr0, wr1, off, kv); }
+      if (KU > 3u) { win_tap(&acc, 3u, W0, W1, W2, W3, wr0, wr1, off, kv); }
+      if (KU > 4u) { win_tap(&acc, 4u, W0, W1, W2, W3, wr0, wr1, off, kv); }
+      if (KU > 5u) { win_tap(&acc, 5u, W0, W1, W2, W3, wr0, wr1, off, kv); }
+      if (KU > 6u) { win_tap(&acc, 6u, W0, W1, W2, W3, wr0, wr1, off, kv); }
+      if (KU > 7u) { win_tap(&acc, 7u, W0, W1, W2, W3, wr0, wr1, off, kv); }
+    }
+  }
+  let ta = t0 + vec4<u32>(0u, 1u, 2u, 3u) * q;
+  store4x4(blk, 0u, acc.a00, ta); store4x4(blk, 0u, acc.a01, ta + 4u * q);
+  store4x4(blk, 4u, acc.a10, ta); store4x4(blk, 4u, acc.a11, ta + 4u * q);
+}
+
+// ---- v5 thin: one output channel x 32 steps per thread, for Cout/groups <= 2 ----
+// (depthwise convs, the 1-channel output layer of a vocoder). The 8-row tile would waste 7/8
+// of its multiply-adds there; here every lane of a workgroup shares (b, co), so the one weight
+// per tap is a single load for 32 multiply-adds and the input window (32 + KU - 1 values) is
+// loaded once per channel.
+struct Thin { acc: array<vec4<f32>, 8>, win: array<f32, 40> }
+
+// Tap j (constant) for all 32 steps: acc[i] += wt * win[j + 4i .. j + 4i + 3].
+fn thin_tap(s: ptr<function, Thin>, wt: f32, j: u32) {
+  (*s).acc[0] += wt * vec4<f32>((*s).win[j], (*s).win[j + 1u], (*s).win[j + 2u], (*s).win[j + 3u]);
+  (*s).acc[1] += wt * vec4<f32>((*s).win[j + 4u], (*s).win[j + 5u], (*s).win[j + 6u], (*s).win[j + 7u]);
+  (*s).acc[2] += wt * vec4<f32>((*s).win[j + 8u], (*s).win[j + 9u], (*s).win[j + 10u], (*s).win[j + 11u]);
+  (*s).acc[3] += wt * vec4<f32>((*s).win[j + 12u], (*s).win[j + 13u], (*s).win[j + 14u], (*s).win[j + 15u]);
+  (*s).acc[4] += wt * vec4<f32>((*s).win[j + 16u], (*s).win[j + 17u], (*s).win[j + 18u], (*s).win[j + 19u]);
+  (*s).acc[5] += wt * vec4<f32>((*s).win[j + 20u], (*s).win[j + 21u], (*s).win[j + 22u], (*s).win[j + 23u]);
+  (*s).acc[6] += wt * vec4<f32>((*s).win[j + 24u], (*s).win[j + 25u], (*s).win[j + 26u], (*s).win[j + 27u]);
+  (*s).acc[7] += wt * vec4<f32>((*s).win[j + 28u], (*s).win[j + 29u], (*s).win[j + 30u], (*s).win[j + 31u]);
+}
+
+// Window elements 4v..4v+3 (v constant) of input row `row`, at mapped indices m.
+fn thin_load4(s: ptr<function, Thin>, row: u32, m: vec4<i32>, v: u32) {
+  let x4 = ldx4(row, m);
+  (*s).win[4u * v] = x4.x; (*s).win[4u * v + 1u] = x4.y; (*s).win[4u * v + 2u] = x4.z; (*s).win[4u * v + 3u] = x4.w;
+}
+
+// Tap j of a chunk: weight w[co, c, kc + j], zero past the last tap (kv taps left).
+fn thin_w(wrow: u32, j: u32, kv: u32) -> f32 {
+  return select(0.0, w[wrow + min(j, kv - 1u)], j < kv);
+}
+
+@compute @workgroup_size(WG)
+fn thin(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let idx = wid.y * WG + li;
+  if (idx >= params.threads) { return; }
+  let co = wid.x % params.cout;
+  let b = wid.x / params.cout;
+  let ci0 = (co / params.cout_g) * params.cin_g;
+  let q = params.q;
+  let t0 = (idx / q) * 32u * q + idx % q;
+  let d = i32(params.dil);
+  let dv = vec4<i32>(0, d, 2 * d, 3 * d);
+  var s: Thin;
+  for (var kc = 0u; kc < params.k; kc += KU) {
+    let p = i32(t0 * params.stride + kc * params.dil) - params.pad_left;
+    var m: array<vec4<i32>, 10>;
+    for (var v = 0; v < 10; v++) { m[v] = map_pos4(p + 4 * v * d + dv); }
+    let m0 = m[0]; let m1 = m[1]; let m2 = m[2]; let m3 = m[3]; let m4 = m[4];
+    let m5 = m[5]; let m6 = m[6]; let m7 = m[7]; let m8 = m[8]; let m9 = m[9];
+    let kv = params.k - kc;
+    for (var c = 0u; c < params.cin_g; c++) {
+      let row = (b * params.cin + ci0 + c) * params.tin;
+      thin_load4(&s, row, m0, 0u); thin_load4(&s, row, m1, 1u); thin_load4(&s, row, m2, 2u); thin_load4(&s, row, m3, 3u);
+      thin_load4(&s, row, m4, 4u); thin_load4(&s, row, m5, 5u); thin_load4(&s, row, m6, 6u); thin_load4(&s, row, m7, 7u);
+      if (KU > 1u) { thin_load4(&s, row, m8, 8u); }
+      if (KU > 5u) { thin_load4(&s, row, m9, 9u); }
+      let wrow = (co * params.cin_g + c) * params.k + kc;
+      thin_tap(&s, thin_w(wrow, 0u, kv), 0u);
+      if (KU > 1u) { thin_tap(&s, thin_w(wrow, 1u, kv), 1u); }
+      if (KU > 2u) { thin_tap(&s, thin_w(wrow, 2u, kv), 2u); }
+      if (KU > 3u) { thin_tap(&s, thin_w(wrow, 3u, kv), 3u); }
+      if (KU > 4u) { thin_tap(&s, thin_w(wrow, 4u, kv), 4u); }
+      if (KU > 5u) { thin_tap(&s, thin_w(wrow, 5u, kv), 5u); }
+      if (KU > 6u) { thin_tap(&s, thin_w(wrow, 6u, kv), 6u); }
+      if (KU > 7u) { thin_tap(&s, thin_w(wrow, 7u, kv), 7u); }
+    }
+  }
+  let base = (b * params.cout + co) * params.tout;
+  thin_store(base, co, t0, q, s.acc[0]); thin_store(base, co, t0 + 4u * q, q, s.acc[1]);
+  thin_store(base, co, t0 + 8u * q, q, s.acc[2]); thin_store(base, co, t0 + 12u * q, q, s.acc[3]);
+  thin_store(base, co, t0 + 16u * q, q, s.acc[4]); thin_store(base, co, t0 + 20u * q, q, s.acc[5]);
+  thin_store(base, co, t0 + 24u * q, q, s.acc[6]); thin_store(base, co, t0 + 28u * q, q, s.acc[7]);
+}
+
+// Steps t, t + q, t + 2q, t + 3q of row `base` (those before tout).
+fn thin_store(base: u32, co: u32, t: u32, q: u32, a: vec4<f32>) {
+  for (var i = 0u; i < 4u; i++) {
+    let ti = t + i * q;
+    if (ti < params.tout) { y[base + ti] = epilogue(a[i], co, base + ti); }
+  }
+}

@@ -1,0 +1,194 @@
+// conv1d v4 window_sg (src/ops/conv1d.ts): the v3 'window' kernel of kernels/conv1d.wgsl with
+// its weight loads shared through subgroups. Every weight is the same for all threads of a
+// workgroup (one 8-row block), so subgroup lane l (l = 0..3) loads rows l and 4 + l and
+// subgroupBroadcast hands all 8 to every lane: 2 loads per tap instead of 8. Correct for any
+// subgroup size >= 4 (WebGPU's minimum). On SwiftShader each load with a computed index is a
+// 4-lane gather (~40 cycles) while a broadcast is a few vector instructions.
+// This file is separate because `enable subgroups` fails to compile on devices without the
+// feature; the helpers below are copies of conv1d.wgsl's.
+// All lanes stay active to the end (subgroupBroadcast needs uniform control flow): threads
+// past the end compute a clamped tile and skip the stores.
+enable subgroups;
+// #import math
+
+override WG: u32 = 64;
+override KU: u32 = 3;            // v3: taps unrolled per chunk, 1..8
+override ACT: u32 = 0;           // 0 none, 1 relu, 2 leaky_relu(slope), 3 tanh, 4 sigmoid
+override HAS_BIAS: bool = false;
+override HAS_RES: bool = false;
+override PAD_MODE: u32 = 0;      // 0 zeros, 1 reflect, 2 replicate, 3 circular
+
+struct Conv1dParams {
+  cin: u32, cout: u32, tin: u32, tout: u32,         // per batch item
+  k: u32, stride: u32, dil: u32, pad_left: i32,
+  cin_g: u32, cout_g: u32, row_blocks: u32, groups: u32, // row_blocks: 8-row blocks per group
+  q: u32, threads: u32, n: u32, slope: f32,         // q: v3 step; threads per (b, row block); n: outputs (v1)
+}
+
+@group(0) @binding(0) var<uniform> params: Conv1dParams;
+@group(0) @binding(1) var<storage, read> x: array<f32>;        // [B, Cin, Tin]
+@group(0) @binding(2) var<storage, read> w: array<f32>;        // [Cout, Cin/groups, K]
+@group(0) @binding(3) var<storage, read> bias: array<f32>;     // [Cout] (any buffer if !HAS_BIAS)
+@group(0) @binding(4) var<storage, read> res: array<f32>;      // [B, Cout, Tout] (any if !HAS_RES)
+@group(0) @binding(5) var<storage, read_write> y: array<f32>;  // [B, Cout, Tout]
+
+// Padded position -> index into the unpadded row, or -1 for a zero. Always in [-1, tin).
+fn map_pos(pos: i32) -> i32 {
+  let n = i32(params.tin);
+  if (PAD_MODE == 1u) { return clamp((n - 1) - abs((n - 1) - abs(pos)), 0, n - 1); }
+  if (PAD_MODE == 2u) { return clamp(pos, 0, n - 1); }
+  if (PAD_MODE == 3u) { return clamp(((pos % n) + n) % n, 0, n - 1); }
+  return select(-1, pos, pos >= 0 && pos < n);
+}
+
+fn map_pos4(p: vec4<i32>) -> vec4<i32> {
+  return vec4<i32>(map_pos(p.x), map_pos(p.y), map_pos(p.z), map_pos(p.w));
+}
+
+// x[row + m], or 0 where m < 0 (zero padding).
+fn ldx(row: u32, m: i32) -> f32 {
+  return select(0.0, x[row + u32(max(m, 0))], m >= 0);
+}
+
+fn ldx4(row: u32, m: vec4<i32>) -> vec4<f32> {
+  return vec4<f32>(ldx(row, m.x), ldx(row, m.y), ldx(row, m.z), ldx(row, m.w));
+}
+
+fn activate(v: f32) -> f32 {
+  if (ACT == 1u) { return max(v, 0.0); }
+  if (ACT == 2u) { return select(params.slope * v, v, v >= 0.0); }
+  if (ACT == 3u) { return stable_tanh(v); }
+  if (ACT == 4u) { return sigmoid(v); }
+  return v;
+}
+
+// act(acc + bias[co]) + res[o], o = flat output index.
+fn epilogue(acc: f32, co: u32, o: u32) -> f32 {
+  var v = acc;
+  if (HAS_BIAS) { v += bias[co]; }
+  v = activate(v);
+  if (HAS_RES) { v += res[o]; }
+  return v;
+}
+
+// The 8-row block of workgroup row `wy`: batch item, first input channel of its group, first
+// output channel, and how many of its 8 rows exist (the last block of a group may be short).
+struct Block { b: u32, ci0: u32, co0: u32, rows: u32 }
+
+fn block_of(wy: u32) -> Block {
+  let rb = wy % params.row_blocks;
+  let g = (wy / params.row_blocks) % params.groups;
+  let b = wy / (params.row_blocks * params.groups);
+  let r0 = rb * 8u;
+  return Block(b, g * params.cin_g, g * params.cout_g + r0, min(8u, params.cout_g - r0));
+}
+
+fn outer(wv: vec4<f32>, xv: vec4<f32>) -> mat4x4<f32> {
+  return mat4x4<f32>(wv * xv.x, wv * xv.y, wv * xv.z, wv * xv.w);
+}
+
+// Stores a 4-row x 4-step accumulator: column c is step t[c], row r is channel co + r.
+fn store4x4(blk: Block, r0: u32, a: mat4x4<f32>, t: vec4<u32>) {
+  for (var c = 0u; c < 4u; c++) {
+    if (t[c] >= params.tout) { continue; }
+    for (var r = 0u; r < 4u; r++) {
+      if (r0 + r >= blk.rows) { break; }
+      let co = blk.co0 + r0 + r;
+      let o = (blk.b * params.cout + co) * params.tout + t[c];
+      y[o] = epilogue(a[c][r], co, o);
+    }
+  }
+}
+
+// Window element j..j+3 of (W0, W1, W2, W3) for a constant j (0..12).
+fn pick(W0: vec4<f32>, W1: vec4<f32>, W2: vec4<f32>, W3: vec4<f32>, j: u32) -> vec4<f32> {
+  switch (j) {
+    case 0u: { return W0; }
+    case 1u: { return vec4<f32>(W0.yzw, W1.x); }
+    case 2u: { return vec4<f32>(W0.zw, W1.xy); }
+    case 3u: { return vec4<f32>(W0.w, W1.xyz); }
+    case 4u: { return W1; }
+    case 5u: { return vec4<f32>(W1.yzw, W2.x); }
+    case 6u: { return vec4<f32>(W1.zw, W2.xy); }
+    case 7u: { return vec4<f32>(W1.w, W2.xyz); }
+    case 8u: { return W2; }
+    case 9u: { return vec4<f32>(W2.yzw, W3.x); }
+    case 10u: { return vec4<f32>(W2.zw, W3.xy); }
+    case 11u: { return vec4<f32>(W2.w, W3.xyz); }
+    default: { return W3; }
+  }
+}
+
+struct Acc { a00: mat4x4<f32>, a01: mat4x4<f32>, a10: mat4x4<f32>, a11: mat4x4<f32> }
+
+// One tap for rows 0-3 (w0) and 4-7 (w1) against steps 0-3 (xa) and 4-7 (xb).
+fn fma_tap(acc: ptr<function, Acc>, w0: vec4<f32>, w1: vec4<f32>, xa: vec4<f32>, xb: vec4<f32>) {
+  (*acc).a00 += outer(w0, xa); (*acc).a01 += outer(w0, xb);
+  (*acc).a10 += outer(w1, xa); (*acc).a11 += outer(w1, xb);
+}
+
+
+// Lane i's value of v, for i = 0..3, in every lane.
+fn bcast4(v: f32) -> vec4<f32> {
+  return vec4<f32>(subgroupBroadcast(v, 0u), subgroupBroadcast(v, 1u), subgroupBroadcast(v, 2u), subgroupBroadcast(v, 3u));
+}
+
+fn win_tap(acc: ptr<function, Acc>, j: u32, W0: vec4<f32>, W1: vec4<f32>, W2: vec4<f32>, W3: vec4<f32>, wl0: u32, wl1: u32, off: u32, kv: u32) {
+  let kj = off + min(j, kv - 1u);
+  let on = j < kv;
+  let w0 = select(vec4<f32>(), bcast4(w[wl0 + kj]), on);
+  let w1 = select(vec4<f32>(), bcast4(w[wl1 + kj]), on);
+  fma_tap(acc, w0, w1, pick(W0, W1, W2, W3, j), pick(W0, W1, W2, W3, j + 4u));
+}
+
+// v4: as v3 (kernels/conv1d.wgsl) with subgroup-shared weights.
+@compute @workgroup_size(WG)
+fn window_sg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32, @builtin(subgroup_invocation_id) sl: u32) {
+  let live = wid.y * WG + li < params.threads;
+  let idx = min(wid.y * WG + li, params.threads - 1u);
+  let blk = block_of(wid.x);
+  let q = params.q;
+  let t0 = (idx / q) * 8u * q + idx % q;
+  let lane = sl & 3u;     // subgroup lane, not li: WGSL does not tie the two together
+  let s = params.cin_g * params.k;
+  let wl0 = (blk.co0 + min(lane, blk.rows - 1u)) * s;
+  let wl1 = (blk.co0 + min(lane + 4u, blk.rows - 1u)) * s;
+  let d = i32(params.dil);
+  let dv = vec4<i32>(0, d, 2 * d, 3 * d);
+  var acc: Acc;
+  for (var kc = 0u; kc < params.k; kc += KU) {
+    let p = i32(t0 * params.stride + kc * params.dil) - params.pad_left;
+    let m0 = map_pos4(p + dv);
+    let m1 = map_pos4(p + 4 * d + dv);
+    let m2 = map_pos4(p + 8 * d + dv);
+    let m3 = map_pos4(p + 12 * d + dv);
+    let kv = params.k - kc;
+    for (var c = 0u; c < params.cin_g; c++) {
+      let row = (blk.b * params.cin + blk.ci0 + c) * params.tin;
+      let W0 = ldx4(row, m0);
+      let W1 = ldx4(row, m1);
+      var W2 = vec4<f32>();
+      var W3 = vec4<f32>();
+      if (KU > 1u) { W2.x = ldx(row, m2.x); }
+      if (KU > 2u) { W2.y = ldx(row, m2.y); }
+      if (KU > 3u) { W2.z = ldx(row, m2.z); }
+      if (KU > 4u) { W2.w = ldx(row, m2.w); }
+      if (KU > 5u) { W3.x = ldx(row, m3.x); }
+      if (KU > 6u) { W3.y = ldx(row, m3.y); }
+      if (KU > 7u) { W3.z = ldx(row, m3.z); }
+      let off = c * params.k + kc;
+      win_tap(&acc, 0u, W0, W1, W2, W3, wl0, wl1, off, kv);
+      if (KU > 1u) { win_tap(&acc, 1u, W0, W1, W2, W3, wl0, wl1, off, kv); }
+      if (KU > 2u) { win_tap(&acc, 2u, W0, W1, W2, W3, wl0, wl1, off, kv); }
+      if (KU > 3u) { win_tap(&acc, 3u, W0, W1, W2, W3, wl0, wl1, off, kv); }
+      if (KU > 4u) { win_tap(&acc, 4u, W0, W1, W2, W3, wl0, wl1, off, kv); }
+      if (KU > 5u) { win_tap(&acc, 5u, W0, W1, W2, W3, wl0, wl1, off, kv); }
+      if (KU > 6u) { win_tap(&acc, 6u, W0, W1, W2, W3, wl0, wl1, off, kv); }
+      if (KU > 7u) { win_tap(&acc, 7u, W0, W1, W2, W3, wl0, wl1, off, kv); }
+    }
+  }
+  if (!live) { return; }
+  let ta = t0 + vec4<u32>(0u, 1u, 2u, 3u) * q;
+  store4x4(blk, 0u, acc.a00, ta); store4x4(blk, 0u, acc.a01, ta + 4u * q);
+  store4x4(blk, 4u, acc.a10, ta); store4x4(blk, 4u, acc.a11, ta + 4u * q);
+}

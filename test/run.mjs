@@ -3,7 +3,7 @@
 // (puppeteer, page served from 127.0.0.1), concurrently, and ends with one line:
 //   N passed, M failed
 // Usage: node test/run.mjs [--node | --browser] [filter]
-import { readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
 import { serve, CHROMIUM_FLAGS } from './util/browser.mjs';
@@ -14,7 +14,7 @@ process.chdir(root);
 const argv = process.argv.slice(2);
 const onlyNode = argv.includes('--node'), onlyBrowser = argv.includes('--browser');
 const filter = argv.find((a) => !a.startsWith('--'));
-const out = join(root, '.test-build');
+const out = join(root, '.test-build', String(process.pid)); // per run: concurrent runs must not share bundles
 
 function findTests(dir) {
   return readdirSync(dir).flatMap((f) => {
@@ -93,7 +93,7 @@ async function runNode() {
 async function runBrowser() {
   await bundleFor('browser');
   const puppeteer = (await import('puppeteer')).default;
-  const page0 = `<!doctype html><meta charset="utf-8"><title>wavegpu tests</title><script type="module" src="/.test-build/browser/entry.js"></script>`;
+  const page0 = `<!doctype html><meta charset="utf-8"><title>wavegpu tests</title><script type="module" src="/${relative(root, join(out, 'browser'))}/entry.js"></script>`;
   const server = await serve(root, page0);
   const print = prefixer('chromium');
   let text = '';
@@ -117,6 +117,7 @@ const runs = [];
 if (!onlyBrowser) runs.push(runNode());
 if (!onlyNode) runs.push(runBrowser());
 const results = await Promise.all(runs);
+rmSync(out, { recursive: true, force: true });
 const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
 console.log(`${total.passed} passed, ${total.failed} failed`);
 process.exit(total.failed ? 1 : 0);

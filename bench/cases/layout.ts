@@ -1,8 +1,12 @@
 /**
  * Data-movement rows, all bandwidth-bound: `bytes` = source read once + destination written once.
  * 'copy ceiling 64 MiB' is the device's bandwidth ceiling for the bench table: a contiguous
- * 64 MiB copy through the copy4 kernel (16 bytes per thread), 128 MiB of traffic per run.
- * Layout kernels should reach 0.5-1x of it (their index arithmetic, not memory, costs on a CPU).
+ * 64 MiB copy through the copy4 kernel (8 x 16 bytes per thread), 128 MiB of traffic per run:
+ * what a shader can move. (copyBufferToBuffer, a driver memcpy with no shader, ran several
+ * times faster on SwiftShader; concat along a leading axis uses it, other ops cannot.)
+ * Measured on SwiftShader (per CPU-second, interleaved, 2026-11-21): copy 1.6 GB/cpu-s; as
+ * fractions of it transpose 0.54, permute 0.61, slice 0.68, concat 0.74, embedding 0.69 (all
+ * 16-byte-word paths) and pad 0.26 (element by element).
  */
 import type { BenchCase } from '../types.js';
 import type { Gpu } from '../../src/runtime/gpu.js';

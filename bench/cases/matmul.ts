@@ -2,10 +2,14 @@
  * Matmul rows. 'matmul ceiling 1024^3' is the device's compute ceiling for the bench table: the
  * tuned register-blocked kernel (v3) on square f32 matrices. One run is 2 * 1024^3 = 2.15 GFLOP
  * over 12 MiB of unique data (A and B read once, C written once: 3 * 4 * 1024^2 bytes), an
- * arithmetic intensity of 171 FLOP/byte, so it measures arithmetic, not memory. On SwiftShader
- * expect a few GFLOP/s (docs: 2.5-5 for a 4x4 register-blocked kernel); other compute-bound rows
- * should land at a fraction of it (conv-like GEMMs 0.5-1x, naive kernels ~0.1-0.3x).
- * The versions side by side run at 256^3 (34 MFLOP), where v1/v2 finish in reasonable time.
+ * arithmetic intensity of 171 FLOP/byte, so it measures arithmetic, not memory. On SwiftShader it
+ * measured 0.93 GFLOP per CPU-second (about 1.9 GFLOP/s on two idle cores; the environment notes
+ * give 2.5-5 for a 4x4 kernel on a quiet machine); the figures per version are in the header of
+ * kernels/matmul.wgsl. Measured fractions of the ceiling (per CPU-second, same run): the
+ * 2048x512 linear 0.95x; the batched QK^T 0.43x (K = 64 is only 4 staging steps, and K^T is
+ * read with a stride); v1 and v2 ~0.55x and ~0.1x of the v3 row at 256^3. The GEMV row is
+ * bandwidth-bound (4 MiB of weights per 2 MFLOP): read its GB/s against the copy ceiling
+ * (measured ~0.6x of it).
  */
 import type { BenchCase } from '../types.js';
 import type { Gpu } from '../../src/runtime/gpu.js';

@@ -7,11 +7,14 @@ import { info } from './commands/info.js';
 import { run, usageOf } from './commands/run.js';
 import { demo } from './commands/demo.js';
 import { inspect, convert } from './commands/weights.js';
+import { melCommand, spectrogramCommand } from './commands/spectral.js';
 import type { Gpu } from '../runtime/gpu.js';
 
 interface Command {
   usage: string;
   options: string[];
+  /** Options that take no value. */
+  booleans?: string[];
   needsGpu: boolean;
   action(gpu: Gpu | null, args: Args): Promise<void> | void;
 }
@@ -27,6 +30,14 @@ const COMMANDS: Record<string, Command> = {
   convert: {
     usage: 'convert <in> <out.safetensors> [--dtype f32|f16] [--rename from=to ...] [--only prefix ...]\n                                convert any supported checkpoint to safetensors',
     options: ['dtype', 'rename', 'only'], needsGpu: false, action: (_g, a) => convert(a),
+  },
+  mel: {
+    usage: 'mel <in.wav> --out mel.npy [--sr 22050 --n-fft 1024 --hop 256 --n-mels 80 --fmin 0 --fmax sr/2 --power 1 --log 10|e|db|none]\n                                log-mel spectrogram [n_mels, frames] (Slaney mel, periodic Hann, centred)',
+    options: ['out', 'sr', 'n-fft', 'hop', 'n-mels', 'fmin', 'fmax', 'power', 'log', 'eps'], needsGpu: true, action: (g, a) => melCommand(g!, a),
+  },
+  spectrogram: {
+    usage: 'spectrogram <in.wav> --out picture.png [--n-fft 1024 --hop 256 --plain]\n                                rainbowgram (brightness: log magnitude, colour: instantaneous frequency)',
+    options: ['out', 'n-fft', 'hop', 'plain'], booleans: ['plain'], needsGpu: true, action: (g, a) => spectrogramCommand(g!, a),
   },
   models: { usage: 'models                        list the models `run` knows, with their inputs and outputs', options: [], needsGpu: false, action: () => console.log(listModels().map(usageOf).join('\n') || 'no models registered') },
   bench: {
@@ -46,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   let gpu: Gpu | null = null;
   try {
     if (!cmd) throw new WaveGpuError('cli', `unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')}); see 'wavegpu help'`);
-    const args = parseArgs(argv.slice(1));
+    const args = parseArgs(argv.slice(1), cmd.booleans);
     if (name !== 'run') rejectUnknown(args, cmd.options, name); // run checks per model
     if (cmd.needsGpu) gpu = await createDevice();
     await cmd.action(gpu, args);

@@ -80,12 +80,16 @@ function encode(op: string, a: Tensor, b: Tensor, bias: Tensor | undefined, opts
   const maxZ = a.gpu.limits.maxComputeWorkgroupsPerDimension;
   if (p.batch > maxZ) throw new WaveGpuError(op, `batch ${fmtShape(p.batchShape)} has ${p.batch} matrices, over the ${maxZ} one dispatch can cover; split the batch`);
   const c = a.gpu.empty([...p.batchShape, p.m, p.n], 'f32', op);
-  const tile = TILE[version];
+  // naive with M <= 4 (a GEMV): 64 x 1 workgroups so no thread idles on rows that do not exist,
+  // and 16-byte words when both operands' K runs are contiguous (x @ w^T, K % 4 == 0).
+  const gemv = version === 'naive' && p.m <= 4;
+  const words = gemv && !ta && tb && p.k % 4 === 0;
+  const [tx, ty] = gemv ? [64, 1] : [TILE[version], TILE[version]];
   a.gpu.dispatch({
-    op, kernel: 'matmul', entry: version,
+    op, kernel: 'matmul', entry: words ? 'gemv4' : version, overrides: version === 'naive' ? { WG_X: tx, WG_Y: ty } : {},
     uniforms: { params: { m: p.m, n: p.n, k: p.k, has_bias: bias ? 1 : 0, a_bs: p.aBatchStride, b_bs: p.bBatchStride, ...strides(p, ta, tb), _pad0: 0, _pad1: 0 } },
-    buffers: { a, b, bias: bias ?? b, c },
-    workgroups: [Math.ceil(p.n / tile), Math.ceil(p.m / tile), p.batch],
+    buffers: words ? { a4: a, b4: b, bias: bias ?? b, c } : { a, b, bias: bias ?? b, c },
+    workgroups: [Math.ceil(p.n / tx), Math.ceil(p.m / ty), p.batch],
   });
   return c;
 }

@@ -30,7 +30,7 @@ execFileSync(process.execPath, ['build.mjs', '--kernels'], { stdio: 'inherit' })
 // One entry that queues each file under its own uvu group, then runs them all.
 function entrySource(platform) {
   const lines = [
-    platform === 'node' ? `import '../../src/node/index.ts';` : '',
+    platform === 'node' ? `import ${JSON.stringify(relative(join(out, platform), join(root, 'src/node/index.ts')))};` : '',
     `import { exec } from 'uvu';`,
     `const files = ${JSON.stringify(files.map((f) => relative(root, f)))};`,
     `const loaders = [${files.map((f) => `() => import(${JSON.stringify(relative(join(out, platform), f))})`).join(', ')}];`,

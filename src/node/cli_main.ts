@@ -1,5 +1,6 @@
 /** The `wavegpu` command. Each subcommand lives in src/node/commands/. */
 import { createDevice } from './index.js';
+import './models.js';
 import { WaveGpuError } from '../runtime/errors.js';
 import { listModels } from '../models/registry.js';
 import { parseArgs, rejectUnknown, type Args } from './args.js';

@@ -20,3 +20,5 @@ export * from './fftconv.js';
 export * from './matmul.js';
 export * from './softmax_sample.js';
 export * from './layout.js';
+export * from './nsynth.js';
+export * from './nsynth_step.js';

@@ -1,0 +1,3 @@
+/** Registers every model with `wavegpu run` (Node: loaders read checkpoint files by path). */
+import '../models/nsynth/register.js';
+import '../models/umt/register.js';

@@ -10,3 +10,5 @@ export * from './audio/index.js';
 export { bachPrelude, midiToHz, type Note } from './music/bach_prelude.js';
 export { registerModel, getModel, listModels, type ModelEntry, type LoadedModel, type ArrayData, type IOSpec } from './models/registry.js';
 export * as weights from './weights/index.js';
+export { DdspModel } from './models/ddsp/model.js';
+export { loadDdsp } from './models/ddsp/load.js';

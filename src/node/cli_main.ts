@@ -9,6 +9,7 @@ import { run, usageOf } from './commands/run.js';
 import { demo } from './commands/demo.js';
 import { inspect, convert } from './commands/weights.js';
 import { melCommand, spectrogramCommand } from './commands/spectral.js';
+import { transferCommand } from './commands/transfer.js';
 import type { Gpu } from '../runtime/gpu.js';
 
 interface Command {
@@ -39,6 +40,10 @@ const COMMANDS: Record<string, Command> = {
   spectrogram: {
     usage: 'spectrogram <in.wav> --out picture.png [--n-fft 1024 --hop 256 --plain]\n                                rainbowgram (brightness: log magnitude, colour: instantaneous frequency)',
     options: ['out', 'n-fft', 'hop', 'plain'], booleans: ['plain'], needsGpu: true, action: (g, a) => spectrogramCommand(g!, a),
+  },
+  transfer: {
+    usage: 'transfer <in.wav> --instrument violin|flute|trumpet|tenor_saxophone --weights <ddsp folder> --out out.wav [--sr 48000 --seed 0]\n                                tone transfer: pitch and loudness of a recording played by a DDSP instrument',
+    options: ['out', 'instrument', 'weights', 'sr', 'seed'], needsGpu: true, action: (g, a) => transferCommand(g!, a),
   },
   models: { usage: 'models                        list the models `run` knows, with their inputs and outputs', options: [], needsGpu: false, action: () => console.log(listModels().map(usageOf).join('\n') || 'no models registered') },
   bench: {

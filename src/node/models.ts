@@ -1,3 +1,4 @@
 /** Registers every model with `wavegpu run` (Node: loaders read checkpoint files by path). */
 import '../models/nsynth/register.js';
 import '../models/umt/register.js';
+import '../models/ddsp/register.js';

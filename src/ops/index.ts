@@ -22,3 +22,5 @@ export * from './softmax_sample.js';
 export * from './layout.js';
 export * from './nsynth.js';
 export * from './nsynth_step.js';
+export * from './ddsp.js';
+export * from './ddsp_synth.js';

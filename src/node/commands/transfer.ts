@@ -38,7 +38,7 @@ export async function transferCommand(gpu: Gpu, args: Args): Promise<void> {
     bar.update(chunks.length);
   }
   bar.done();
-  let y = crossfade(chunks, ranges.map(([a]) => a * hop), audio.size, 250 * hop).map((v) => v * preset.postGain);
+  let y: Float32Array = crossfade(chunks, ranges.map(([a]) => a * hop), audio.size, 250 * hop).map((v) => v * preset.postGain);
   if (outRate !== sr) {
     const r = new Resampler(gpu, sr, outRate);
     y = (await r.apply(gpu.tensor(y)).read()) as Float32Array;

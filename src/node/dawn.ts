@@ -65,7 +65,7 @@ export async function nodeAdapter(opts: DeviceOptions): Promise<AdapterHandle> {
   const dawn = await loadDawn();
   Object.assign(globalThis, dawn.globals);
   ensureRuntimeDir();
-  const flags = opts.dawnFlags ?? [];
+  const flags = [...(opts.dawnFlags ?? [])];
   const tryCreate = async (): Promise<{ gpu: GPU | null; adapter: GPUAdapter | null }> => {
     let gpu: GPU | null = dawn.create(flags);
     const adapter = await gpu.requestAdapter({ powerPreference: opts.powerPreference });
@@ -82,6 +82,10 @@ export async function nodeAdapter(opts: DeviceOptions): Promise<AdapterHandle> {
     throw new WaveGpuError('createDevice', 'no WebGPU adapter: no GPU driver was usable and SwiftShader was not found. Fix: install a Vulkan GPU driver, or on Debian/Ubuntu `apt-get install chromium libvulkan1` (ships SwiftShader), or set WAVEGPU_SWIFTSHADER=/path/to/libvk_swiftshader.so');
   }
   useSwiftShader(lib);
+  // Dawn's VK_KHR_zero_initialize_workgroup_memory path makes SwiftShader's compiler spend ~3 ms per
+  // workgroup-memory element building a pipeline (16-44 s for one kernel); Dawn then zero-fills
+  // workgroup memory in the shader instead, which WebGPU's semantics allow just the same.
+  flags.push('disable-dawn-features=use_vulkan_zero_initialize_workgroup_memory_extension');
   let { gpu, adapter } = await tryCreate();
   if (!adapter) {
     throw new WaveGpuError('createDevice', `no WebGPU adapter even with SwiftShader (${lib}). Is the Vulkan loader installed? Fix: \`apt-get install libvulkan1\``);

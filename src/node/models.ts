@@ -2,3 +2,5 @@
 import '../models/nsynth/register.js';
 import '../models/umt/register.js';
 import '../models/ddsp/register.js';
+import '../models/wavenet/register.js';
+import '../models/nam/register.js';

@@ -21,5 +21,6 @@ export function serve(rootDir, page) {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
 }
 
-export const CHROMIUM_FLAGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+// The last flag: see src/node/dawn.ts (SwiftShader pipeline builds with zero-init workgroup memory).
+export const CHROMIUM_FLAGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', '--disable-dawn-features=use_vulkan_zero_initialize_workgroup_memory_extension'];
 

@@ -10,6 +10,7 @@ import { demo } from './commands/demo.js';
 import { inspect, convert } from './commands/weights.js';
 import { melCommand, spectrogramCommand } from './commands/spectral.js';
 import { transferCommand } from './commands/transfer.js';
+import { generateCommand, fxCommand } from './commands/generate.js';
 import type { Gpu } from '../runtime/gpu.js';
 
 interface Command {
@@ -44,6 +45,14 @@ const COMMANDS: Record<string, Command> = {
   transfer: {
     usage: 'transfer <in.wav> --instrument violin|flute|trumpet|tenor_saxophone --weights <ddsp folder> --out out.wav [--sr 48000 --seed 0]\n                                tone transfer: pitch and loudness of a recording played by a DDSP instrument',
     options: ['out', 'instrument', 'weights', 'sr', 'seed'], needsGpu: true, action: (g, a) => transferCommand(g!, a),
+  },
+  generate: {
+    usage: 'generate wavenet --weights <ckpt> --seconds 2 --seed 1 [--prime in.wav --temperature 1 --batch 1] --out out.wav\n                                autoregressive WaveNet generation on the GPU (fast queues)',
+    options: ['weights', 'seconds', 'seed', 'prime', 'temperature', 'batch', 'out'], needsGpu: true, action: (g, a) => generateCommand(g!, a),
+  },
+  fx: {
+    usage: 'fx <in.wav> --nam <model.nam> --out out.wav\n                                run audio through a Neural Amp Modeler model',
+    options: ['nam', 'out'], needsGpu: true, action: (g, a) => fxCommand(g!, a),
   },
   models: { usage: 'models                        list the models `run` knows, with their inputs and outputs', options: [], needsGpu: false, action: () => console.log(listModels().map(usageOf).join('\n') || 'no models registered') },
   bench: {

@@ -50,7 +50,7 @@ export function reflectKernel(name, code) {
  * kernel's own code so compile-error line numbers inside the kernel stay right.
  */
 function resolveImports(code, dir) {
-  const names = [...code.matchAll(/^\/\/ #import (\w+)\s*$/gm)].map((m) => m[1]);
+  const names = [...code.matchAll(/^\/\/ #import (\w+)\b.*$/gm)].map((m) => m[1]);
   let out = code;
   for (const n of new Set(names)) out += `\n// ---- kernels/lib/${n}.wgsl ----\n` + readFileSync(join(dir, 'lib', `${n}.wgsl`), 'utf8');
   return out;

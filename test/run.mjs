@@ -24,11 +24,13 @@ function findTests(dir) {
   });
 }
 
-const files = findTests(join(root, 'test')).sort().filter((f) => !filter || f.includes(filter));
+const allFiles = findTests(join(root, 'test')).sort().filter((f) => !filter || f.includes(filter));
 execFileSync(process.execPath, ['build.mjs', '--kernels'], { stdio: 'inherit' });
 
-// One entry that queues each file under its own uvu group, then runs them all.
+// One entry that queues each file under its own uvu group, then runs them all. Files named
+// *.node.test.ts exercise Node-only code (the CLI) and are left out of the browser run.
 function entrySource(platform) {
+  const files = platform === 'node' ? allFiles : allFiles.filter((f) => !f.endsWith('.node.test.ts'));
   const lines = [
     platform === 'node' ? `import ${JSON.stringify(relative(join(out, platform), join(root, 'src/node/index.ts')))};` : '',
     `import { exec } from 'uvu';`,

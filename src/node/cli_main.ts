@@ -12,6 +12,7 @@ import { melCommand, spectrogramCommand } from './commands/spectral.js';
 import { transferCommand } from './commands/transfer.js';
 import { generateCommand, fxCommand } from './commands/generate.js';
 import type { Gpu } from '../runtime/gpu.js';
+import { bench } from './commands/bench.js';
 
 interface Command {
   usage: string;
@@ -56,8 +57,8 @@ const COMMANDS: Record<string, Command> = {
   },
   models: { usage: 'models                        list the models `run` knows, with their inputs and outputs', options: [], needsGpu: false, action: () => console.log(listModels().map(usageOf).join('\n') || 'no models registered') },
   bench: {
-    usage: 'bench [filter]                benchmarks (from a source checkout: npm run bench)', options: [], needsGpu: false,
-    action: () => { throw new WaveGpuError('cli', 'benchmarks run from a source checkout: `npm run bench` (Node + Chromium, with the onnxruntime-web peer)'); },
+    usage: 'bench [--node|--browser] [filter]  benchmarks with the onnxruntime-web peer (source checkout: same as npm run bench)',
+    options: ['node', 'browser'], booleans: ['node', 'browser'], needsGpu: false, action: (_g, a) => bench(a),
   },
 };
 

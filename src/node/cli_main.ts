@@ -25,7 +25,7 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   info: { usage: 'info                          the adapter, its limits and features', options: [], needsGpu: true, action: (g) => console.log(info(g!)) },
-  demo: { usage: 'demo [--out out/] [--bpm 72]  render Bach\'s cello prelude on the GPU to out/bach_prelude.wav', options: ['out', 'bpm'], needsGpu: true, action: (g, a) => demo(g!, a) },
+  demo: { usage: 'demo [--out out/] [--bpm 72] [--instrument cello|flute|additive]\n                                Bach\'s cello prelude by the project\'s own DDSP instrument: out/bach_prelude.wav + .png', options: ['out', 'bpm', 'instrument'], needsGpu: true, action: (g, a) => demo(g!, a) },
   run: {
     usage: 'run <model> --weights <path> --in name=x.npy ... --out name=y.npy ...\n                                run a model\'s documented entry point on .npy arrays',
     options: ['weights', 'in', 'out'], needsGpu: true, action: (g, a) => run(g!, a),

@@ -7,6 +7,8 @@ import { readTfjs, type FetchFile } from '../../weights/tfjs.js';
 import { nodeOpener } from '../../weights/source_node.js';
 import { fetchBytes } from '../../weights/source_web.js';
 import { DdspModel } from './model.js';
+import { readSafetensors } from '../../weights/safetensors.js';
+import { readOwnDdspWeights } from './own.js';
 
 function split(path: string): { dir: string; json: string } {
   const json = path.endsWith('.json') ? path : `${path.replace(/\/+$/, '')}/model.json`;
@@ -26,8 +28,16 @@ function fetcher(dir: string): FetchFile {
   };
 }
 
-/** Loads a DDSP model from `path`: a model folder, its model.json, or an http(s) URL of either. */
+/**
+ * Loads a DDSP model from `path`: a magenta-js model folder, its model.json, an http(s) URL of
+ * either, or one of the project's own instruments (weights/<name>.safetensors).
+ */
 export async function loadDdsp(gpu: Gpu, path: string): Promise<DdspModel> {
+  if (path.endsWith('.safetensors')) {
+    const slash = path.lastIndexOf('/');
+    const bytes = await fetcher(slash >= 0 ? path.slice(0, slash) : '.')(path.slice(slash + 1));
+    return DdspModel.fromWeights(gpu, await readOwnDdspWeights(await readSafetensors(bytes, path)));
+  }
   const { dir, json } = split(path);
   const fetchFile = fetcher(dir);
   const file = await readTfjs(await fetchFile(json), fetchFile, { name: path });

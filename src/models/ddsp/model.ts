@@ -60,7 +60,7 @@ export class DdspModel {
 
   /** Uploads named weights (readDdspWeights' result, or synthetic ones of the same shapes). */
   static fromWeights(gpu: Gpu, w: DdspWeights): DdspModel {
-    const C = DDSP.channels, K = DDSP.kernel;
+    const C = w.convIn.b.length, K = DDSP.kernel; // magenta's 128, the project's own instruments 64
     const up = (c: DdspConv): GpuConv => ({ w: gpu.tensor(c.w, [C, c.cin, K]), b: gpu.tensor(c.b, [C]), dilation: c.dilation });
     const layers = w.layers.map((l) => ({ ...up(l), gamma: gpu.tensor(l.gamma, [C]), beta: gpu.tensor(l.beta, [C]) }));
     const width = w.dense.b.length;
@@ -88,7 +88,7 @@ export class DdspModel {
         x.dispose(); r.dispose(); h.dispose();
         ({ y: x, r } = next);
       }
-      return matmul(x.reshape([DDSP.channels, T]), this.dense.w, { transposeA: true });
+      return matmul(x.reshape([x.shape[1], T]), this.dense.w, { transposeA: true });
     });
   }
 

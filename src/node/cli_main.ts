@@ -11,6 +11,7 @@ import { inspect, convert } from './commands/weights.js';
 import { melCommand, spectrogramCommand } from './commands/spectral.js';
 import { transferCommand } from './commands/transfer.js';
 import { generateCommand, fxCommand } from './commands/generate.js';
+import { vocodeCommand } from './commands/vocode.js';
 import type { Gpu } from '../runtime/gpu.js';
 import { bench } from './commands/bench.js';
 
@@ -54,6 +55,10 @@ const COMMANDS: Record<string, Command> = {
   fx: {
     usage: 'fx <in.wav> --nam <model.nam> --out out.wav\n                                run audio through a Neural Amp Modeler model',
     options: ['nam', 'out'], needsGpu: true, action: (g, a) => fxCommand(g!, a),
+  },
+  vocode: {
+    usage: 'vocode --model melgan|mbmelgan|pwg|hifigan --weights <path> (--wav in.wav | --mel mel.npy) [--stats mean_scale.npy --chunk N] --out out.wav\n                                mel -> waveform with a neural vocoder (from a WAV: copy synthesis through the model\'s own mel)',
+    options: ['model', 'weights', 'wav', 'mel', 'stats', 'config', 'seed', 'chunk', 'norm', 'out'], needsGpu: true, action: (g, a) => vocodeCommand(g!, a),
   },
   models: { usage: 'models                        list the models `run` knows, with their inputs and outputs', options: [], needsGpu: false, action: () => console.log(listModels().map(usageOf).join('\n') || 'no models registered') },
   bench: {

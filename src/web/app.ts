@@ -6,6 +6,8 @@ import { createDevice } from '../runtime/device.js';
 import type { Gpu } from '../runtime/gpu.js';
 import { bachPrelude } from '../music/bach_prelude.js';
 import { renderNotes } from '../demo/additive.js';
+import { renderWithDdsp } from '../demo/instrument.js';
+import { loadDdsp } from '../models/ddsp/load.js';
 import { rainbowgramPicture } from '../audio/rainbowgram.js';
 import { stft, magnitude, angle, logClamp } from '../ops/stft.js';
 import { instFreq } from '../ops/scan.js';
@@ -15,8 +17,21 @@ interface Instrument {
   render(gpu: Gpu): Promise<{ audio: Float32Array; sampleRate: number }>;
 }
 
+/** The project's own DDSP instruments, fetched from weights/ beside the page's server root. */
+function own(name: string, label: string, peak: number): Instrument {
+  return {
+    label,
+    async render(gpu) {
+      const model = await loadDdsp(gpu, `/weights/${name}.safetensors`);
+      try { return await renderWithDdsp(model, bachPrelude(), { peak }); } finally { model.dispose(); }
+    },
+  };
+}
+
 const INSTRUMENTS: Record<string, Instrument> = {
-  additive: { label: 'Additive cello (built-in)', render: (gpu) => renderNotes(gpu, bachPrelude()) },
+  cello: own('cello', 'Cello (DDSP, trained on FluidR3)', -47.7),
+  flute: own('flute', 'Flute (DDSP, trained on FluidR3)', -46),
+  additive: { label: 'Additive cello (no network)', render: (gpu) => renderNotes(gpu, bachPrelude()) },
 };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;

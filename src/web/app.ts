@@ -7,10 +7,8 @@ import type { Gpu } from '../runtime/gpu.js';
 import { bachPrelude } from '../music/bach_prelude.js';
 import { renderNotes } from '../demo/additive.js';
 import { renderWithDdsp } from '../demo/instrument.js';
-import { loadDdsp } from '../models/ddsp/load.js';
-import { rainbowgramPicture } from '../audio/rainbowgram.js';
-import { stft, magnitude, angle, logClamp } from '../ops/stft.js';
-import { instFreq } from '../ops/scan.js';
+import { loadOwnInstrument } from '../models/ddsp/load.js';
+import { audioPicture } from '../audio/picture.js';
 
 interface Instrument {
   label: string;
@@ -18,32 +16,26 @@ interface Instrument {
 }
 
 /** The project's own DDSP instruments, fetched from weights/ beside the page's server root. */
-function own(name: string, label: string, peak: number): Instrument {
+function own(name: string, label: string): Instrument {
   return {
     label,
     async render(gpu) {
-      const model = await loadDdsp(gpu, `/weights/${name}.safetensors`);
-      try { return await renderWithDdsp(model, bachPrelude(), { peak }); } finally { model.dispose(); }
+      const { model, peakDb } = await loadOwnInstrument(gpu, `/weights/${name}.safetensors`);
+      try { return await renderWithDdsp(model, bachPrelude(), { peak: peakDb }); } finally { model.dispose(); }
     },
   };
 }
 
 const INSTRUMENTS: Record<string, Instrument> = {
-  cello: own('cello', 'Cello (DDSP, trained on FluidR3)', -47.7),
-  flute: own('flute', 'Flute (DDSP, trained on FluidR3)', -46),
+  cello: own('cello', 'Cello (DDSP, trained on FluidR3)'),
+  flute: own('flute', 'Flute (DDSP, trained on FluidR3)'),
   additive: { label: 'Additive cello (no network)', render: (gpu) => renderNotes(gpu, bachPrelude()) },
 };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 async function drawRainbowgram(gpu: Gpu, audio: Float32Array, canvas: HTMLCanvasElement): Promise<void> {
-  const { db, ifreq } = gpu.scope(() => {
-    const X = stft(gpu.tensor(audio), { nFft: 512, hop: 128, window: 'hann' });
-    return { db: logClamp(magnitude(X), { base: 'db', eps: 1e-5 }), ifreq: instFreq(angle(X), -1) };
-  });
-  const [bins, frames] = db.shape;
-  const pic = rainbowgramPicture((await db.read()) as Float32Array, (await ifreq.read()) as Float32Array, frames, bins);
-  db.dispose(); ifreq.dispose();
+  const pic = await gpu.scope(() => audioPicture(gpu.tensor(audio)));
   canvas.width = pic.width; canvas.height = pic.height;
   canvas.getContext('2d')!.putImageData(new ImageData(pic.rgba as Uint8ClampedArray<ArrayBuffer>, pic.width, pic.height), 0, 0);
 }

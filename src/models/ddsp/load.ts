@@ -8,7 +8,7 @@ import { nodeOpener } from '../../weights/source_node.js';
 import { fetchBytes } from '../../weights/source_web.js';
 import { DdspModel } from './model.js';
 import { readSafetensors } from '../../weights/safetensors.js';
-import { readOwnDdspWeights } from './own.js';
+import { readOwnDdspWeights, ownLoudnessPeak } from './own.js';
 
 function split(path: string): { dir: string; json: string } {
   const json = path.endsWith('.json') ? path : `${path.replace(/\/+$/, '')}/model.json`;
@@ -33,13 +33,17 @@ function fetcher(dir: string): FetchFile {
  * either, or one of the project's own instruments (weights/<name>.safetensors).
  */
 export async function loadDdsp(gpu: Gpu, path: string): Promise<DdspModel> {
-  if (path.endsWith('.safetensors')) {
-    const slash = path.lastIndexOf('/');
-    const bytes = await fetcher(slash >= 0 ? path.slice(0, slash) : '.')(path.slice(slash + 1));
-    return DdspModel.fromWeights(gpu, await readOwnDdspWeights(await readSafetensors(bytes, path)));
-  }
+  if (path.endsWith('.safetensors')) return (await loadOwnInstrument(gpu, path)).model;
   const { dir, json } = split(path);
   const fetchFile = fetcher(dir);
   const file = await readTfjs(await fetchFile(json), fetchFile, { name: path });
   return DdspModel.load(gpu, file);
+}
+
+/** One of the project's own instruments and the peak loudness (dB) it was trained around. */
+export async function loadOwnInstrument(gpu: Gpu, path: string): Promise<{ model: DdspModel; peakDb: number }> {
+  const slash = path.lastIndexOf('/');
+  const bytes = await fetcher(slash >= 0 ? path.slice(0, slash) : '.')(path.slice(slash + 1));
+  const file = await readSafetensors(bytes, path);
+  return { model: DdspModel.fromWeights(gpu, await readOwnDdspWeights(file)), peakDb: ownLoudnessPeak(file) };
 }

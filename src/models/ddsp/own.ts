@@ -9,11 +9,22 @@ import type { DdspWeights, DdspLayer } from './weights.js';
 
 export const OWN_FORMAT = 'wavegpu-ddsp-v1';
 
-export async function readOwnDdspWeights(file: WeightFile): Promise<DdspWeights> {
+function ownConfig(file: WeightFile) {
   if (file.metadata.format !== OWN_FORMAT || !file.metadata.config) {
     throw new WaveGpuError('ddsp', `${file.name}: not a wavegpu DDSP instrument (metadata format '${file.metadata.format ?? ''}', expected '${OWN_FORMAT}' with a config)`);
   }
-  const cfg = JSON.parse(file.metadata.config);
+  return JSON.parse(file.metadata.config);
+}
+
+/** Peak loudness (dB, magenta-js scale) of the training renders: where a full-velocity note should sit. */
+export function ownLoudnessPeak(file: WeightFile): number {
+  const peak = ownConfig(file).loudnessStats?.averageMax;
+  if (typeof peak !== 'number') throw new WaveGpuError('ddsp', `${file.name}: config has no loudnessStats.averageMax`);
+  return peak;
+}
+
+export async function readOwnDdspWeights(file: WeightFile): Promise<DdspWeights> {
+  const cfg = ownConfig(file);
   const t = async (n: string): Promise<Float32Array> => {
     const e = file.tensors.get(n);
     if (!e) throw new WaveGpuError('ddsp', `${file.name}: missing tensor '${n}'`);

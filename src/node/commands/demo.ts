@@ -11,16 +11,13 @@ import { WaveGpuError } from '../../runtime/errors.js';
 import { bachPrelude, type Note } from '../../music/bach_prelude.js';
 import { renderNotes } from '../../demo/additive.js';
 import { renderWithDdsp } from '../../demo/instrument.js';
-import { loadDdsp } from '../../models/ddsp/load.js';
+import { loadOwnInstrument } from '../../models/ddsp/load.js';
 import { writeWav } from '../../audio/wav.js';
 import { encodePng } from '../../audio/png.js';
-import { rainbowgramPicture } from '../../audio/rainbowgram.js';
-import { stft, magnitude, angle, logClamp } from '../../ops/stft.js';
-import { instFreq } from '../../ops/scan.js';
+import { audioPicture } from '../../audio/picture.js';
 import { flag, numberFlag, type Args } from '../args.js';
 
-/** Peak loudness (dB) each instrument was trained around (config.loudnessStats.averageMax). */
-const OWN: Record<string, number> = { cello: -47.7, flute: -46 };
+const OWN = ['cello', 'flute'];
 
 async function render(gpu: Gpu, instrument: string, notes: Note[]): Promise<{ audio: Float32Array; sampleRate: number; secs: number }> {
   if (instrument === 'additive') {
@@ -29,25 +26,14 @@ async function render(gpu: Gpu, instrument: string, notes: Note[]): Promise<{ au
     return { ...(await renderNotes(gpu, notes)), secs: (performance.now() - t0) / 1000 };
   }
   const path = fileURLToPath(new URL(`../../weights/${instrument}.safetensors`, import.meta.url)); // dist/node -> weights/
-  if (!(instrument in OWN) || !existsSync(path)) throw new WaveGpuError('demo', `no instrument '${instrument}' (have: ${Object.keys(OWN).join(', ')}, additive)`);
-  const model = await loadDdsp(gpu, path);
-  await renderWithDdsp(model, notes.slice(0, 2), { peak: OWN[instrument] }); // compile pipelines before timing
+  if (!OWN.includes(instrument) || !existsSync(path)) throw new WaveGpuError('demo', `no instrument '${instrument}' (have: ${OWN.join(', ')}, additive)`);
+  const { model, peakDb } = await loadOwnInstrument(gpu, path);
+  await renderWithDdsp(model, notes.slice(0, 2), { peak: peakDb }); // compile pipelines before timing
   const t0 = performance.now();
-  const out = await renderWithDdsp(model, notes, { peak: OWN[instrument] });
+  const out = await renderWithDdsp(model, notes, { peak: peakDb });
   const secs = (performance.now() - t0) / 1000;
   model.dispose();
   return { ...out, secs };
-}
-
-async function rainbowgram(gpu: Gpu, audio: Float32Array): Promise<Uint8Array> {
-  const { db, ifreq } = gpu.scope(() => {
-    const X = stft(gpu.tensor(audio), { nFft: 512, hop: 128, window: 'hann' });
-    return { db: logClamp(magnitude(X), { base: 'db', eps: 1e-5 }), ifreq: instFreq(angle(X), -1) };
-  });
-  const [bins, frames] = db.shape;
-  const pic = rainbowgramPicture((await db.read()) as Float32Array, (await ifreq.read()) as Float32Array, frames, bins);
-  db.dispose(); ifreq.dispose();
-  return encodePng(pic.rgba, pic.width, pic.height);
 }
 
 export async function demo(gpu: Gpu, args: Args): Promise<void> {
@@ -59,7 +45,8 @@ export async function demo(gpu: Gpu, args: Args): Promise<void> {
   const wav = join(outDir, 'bach_prelude.wav'), png = join(outDir, 'bach_prelude.png');
   const peak = audio.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   writeFileSync(wav, writeWav(peak > 0 ? audio.map((v) => (0.89 * v) / peak) : audio, sampleRate)); // peak at -1 dBFS
-  writeFileSync(png, await rainbowgram(gpu, audio));
+  const pic = await gpu.scope(() => audioPicture(gpu.tensor(audio)));
+  writeFileSync(png, encodePng(pic.rgba, pic.width, pic.height));
   const dur = audio.length / sampleRate;
   console.log(`wrote ${wav} (${dur.toFixed(2)} s at ${sampleRate} Hz) and its rainbowgram ${png}`);
   console.log(`rendered in ${secs.toFixed(2)} s: ${(dur / secs).toFixed(2)}x real time`);

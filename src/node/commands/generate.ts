@@ -7,21 +7,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Gpu } from '../../runtime/gpu.js';
 import { WaveGpuError } from '../../runtime/errors.js';
-import { readWav, writeWav, downmix } from '../../audio/wav.js';
+import { writeWav } from '../../audio/wav.js';
 import { loadWeightsFile } from '../../weights/source_node.js';
 import { loadWaveNet, stateDictFrom } from '../../models/wavenet/load.js';
 import { generate } from '../../models/wavenet/generate.js';
 import { loadNam } from '../../models/nam/load.js';
-import { Resampler } from '../../ops/resample.js';
+import { loadAudio } from './spectral.js';
 import { flag, numberFlag, type Args } from '../args.js';
 import { Progress } from '../progress.js';
 
-function readMono(gpu: Gpu, path: string, rate: number): Promise<Float32Array> {
-  const wav = readWav(readFileSync(path));
-  const mono = downmix(wav.channels);
-  if (wav.sampleRate === rate) return Promise.resolve(mono);
-  const r = new Resampler(gpu, wav.sampleRate, rate);
-  return gpu.scope(async () => (await r.apply(gpu.tensor(mono)).read()) as Float32Array).finally(() => r.dispose());
+/** A WAV as mono samples at `rate` (loadAudio resamples on the GPU). */
+async function readMono(gpu: Gpu, path: string, rate: number): Promise<Float32Array> {
+  const { audio } = loadAudio(gpu, path, rate);
+  try { return (await audio.read()) as Float32Array; } finally { audio.dispose(); }
 }
 
 export async function generateCommand(gpu: Gpu, args: Args): Promise<void> {

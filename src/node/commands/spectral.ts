@@ -10,11 +10,10 @@ import { WaveGpuError } from '../../runtime/errors.js';
 import { readWav, downmix } from '../../audio/wav.js';
 import { writeNpy } from '../../audio/npy.js';
 import { encodePng } from '../../audio/png.js';
-import { rainbowgramPicture, spectrogramPicture } from '../../audio/rainbowgram.js';
+import { audioPicture } from '../../audio/picture.js';
 import { Resampler } from '../../ops/resample.js';
 import { melSpectrogram } from '../../ops/mel.js';
-import { stft, magnitude, angle, logClamp, type LogBase } from '../../ops/stft.js';
-import { instFreq } from '../../ops/scan.js';
+import type { LogBase } from '../../ops/stft.js';
 import { flag, numberFlag, type Args } from '../args.js';
 
 /** Reads a WAV as mono on the GPU, resampled to `sr` when given. */
@@ -56,15 +55,9 @@ export async function melCommand(gpu: Gpu, args: Args): Promise<void> {
 
 export async function spectrogramCommand(gpu: Gpu, args: Args): Promise<void> {
   const [input, out] = requireIO(args, 'spectrogram', '.png');
-  const nFft = numberFlag(args, 'n-fft', 1024), hop = numberFlag(args, 'hop', 256);
   const { audio } = loadAudio(gpu, input);
-  const { db, ifreq } = gpu.scope(() => {
-    const X = stft(audio, { nFft, hop, window: 'hann' }); // [bins, frames, 2]
-    return { db: logClamp(magnitude(X), { base: 'db', eps: 1e-5 }), ifreq: instFreq(angle(X), -1) };
-  });
-  const [bins, frames] = db.shape;
-  const mag = await db.read();
-  const pic = flag(args, 'plain') === 'true' ? spectrogramPicture(mag as Float32Array, frames, bins) : rainbowgramPicture(mag as Float32Array, (await ifreq.read()) as Float32Array, frames, bins);
+  const plain = flag(args, 'plain') === 'true';
+  const pic = await audioPicture(audio, { nFft: numberFlag(args, 'n-fft', 1024), hop: numberFlag(args, 'hop', 256), plain });
   writeFileSync(out, encodePng(pic.rgba, pic.width, pic.height));
-  console.log(`${flag(args, 'plain') === 'true' ? 'spectrogram' : 'rainbowgram'}: ${pic.width} frames x ${pic.height} bins -> ${out}`);
+  console.log(`${plain ? 'spectrogram' : 'rainbowgram'}: ${pic.width} frames x ${pic.height} bins -> ${out}`);
 }

@@ -15,6 +15,7 @@ export async function openWeights(path: string): Promise<WeightFile> {
   const file = st.isDirectory() ? join(path, 'model.json') : path;
   const bar = new Progress('reading', 1);
   const w = await loadWeightsFile(file, { onProgress: (d: number, t: number) => { bar.total = t; bar.update(d); } });
+  bar.done();
   return w;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Gpu } from '../runtime/gpu.js';
 import { harmonicSynth } from '../ops/harmonic.js';
-import { midiToHz, type Note } from '../music/bach_prelude.js';
+import { followLine, type Note } from '../music/bach_prelude.js';
 
 export interface RenderOptions {
   sampleRate?: number;
@@ -36,17 +36,12 @@ function envelope(t: number, duration: number): number {
 export function notesToControls(notes: Note[], o: Required<RenderOptions>): Controls {
   const end = Math.max(...notes.map((n) => n.start + n.duration)) + o.tail;
   const frames = Math.ceil(end * o.frameRate);
+  const line = followLine(notes, frames, o.frameRate, 0.1), { note, since } = line;
   const f0 = new Float32Array(frames), amp = new Float32Array(frames), dist = new Float32Array(frames * o.harmonics);
-  let current = 0;
   for (let j = 0; j < frames; j++) {
-    const t = j / o.frameRate;
-    while (current + 1 < notes.length && notes[current + 1].start <= t) current++;
-    const n = notes[current];
-    const since = t - n.start;
-    const vibrato = since > 0.15 ? 0.1 * Math.sin(2 * Math.PI * 5.5 * since) * Math.min(1, (since - 0.15) / 0.2) : 0;
-    const hz = midiToHz(n.pitch + vibrato);
+    const hz = line.f0[j];
     f0[j] = hz;
-    amp[j] = 0.6 * n.velocity * envelope(since, n.duration);
+    amp[j] = 0.6 * note[j].velocity * envelope(since[j], note[j].duration);
     for (let k = 1; k <= o.harmonics; k++) {
       // Sawtooth-like 1/k roll-off with a body resonance near 350 Hz and a bow-noise-free top.
       const body = 1 + 1.5 * Math.exp(-(((k * hz - 350) / 250) ** 2));

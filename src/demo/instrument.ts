@@ -5,7 +5,7 @@
 import type { DdspModel } from '../models/ddsp/model.js';
 import { DDSP } from '../models/ddsp/config.js';
 import { chunkRanges, crossfade, LOWEST_LD } from '../models/ddsp/transfer.js';
-import { midiToHz, type Note } from '../music/bach_prelude.js';
+import { followLine, type Note } from '../music/bach_prelude.js';
 
 export interface LoudnessRange {
   /** Loudness (dB, magenta-js scale) of a full-velocity note's peak. */
@@ -19,14 +19,10 @@ export function noteControls(notes: Note[], range: LoudnessRange, tail = 0.5): {
   const fps = DDSP.sampleRate / DDSP.hop;
   const end = Math.max(...notes.map((n) => n.start + n.duration)) + tail;
   const frames = Math.ceil(end * fps);
-  const f0 = new Float32Array(frames), ld = new Float32Array(frames);
-  let k = 0;
+  const { note, since: sinceAll, f0: hz } = followLine(notes, frames, fps, 0.12);
+  const f0 = Float32Array.from(hz), ld = new Float32Array(frames);
   for (let j = 0; j < frames; j++) {
-    const t = j / fps;
-    while (k + 1 < notes.length && notes[k + 1].start <= t) k++;
-    const n = notes[k], since = t - n.start;
-    const vibrato = since > 0.15 ? 0.12 * Math.sin(2 * Math.PI * 5.5 * since) * Math.min(1, (since - 0.15) / 0.2) : 0;
-    f0[j] = midiToHz(n.pitch + vibrato);
+    const n = note[j], since = sinceAll[j];
     const peak = range.peak - (1 - n.velocity) * (range.span ?? 12);
     const attack = Math.min(1, since / 0.03), release = since > n.duration ? Math.max(0, 1 - (since - n.duration) / 0.1) : 1;
     const level = attack * release;

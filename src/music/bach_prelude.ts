@@ -39,3 +39,21 @@ export function bachPrelude(bpm = 72): Note[] {
 export function midiToHz(pitch: number): number {
   return 440 * Math.pow(2, (pitch - 69) / 12);
 }
+
+/**
+ * A monophonic line at `fps` frames per second: per frame the sounding note (a later note takes
+ * over from an earlier one at its start), seconds since its start, and its f0 with a 5.5 Hz
+ * vibrato of `vibrato` semitones that fades in from 0.15 s to 0.35 s into the note.
+ */
+export function followLine(notes: Note[], frames: number, fps: number, vibrato: number): { note: Note[]; since: Float64Array; f0: Float64Array } {
+  const note: Note[] = [], since = new Float64Array(frames), f0 = new Float64Array(frames);
+  let k = 0;
+  for (let j = 0; j < frames; j++) {
+    const t = j / fps;
+    while (k + 1 < notes.length && notes[k + 1].start <= t) k++;
+    const n = notes[k], s = t - n.start;
+    const v = s > 0.15 ? vibrato * Math.sin(2 * Math.PI * 5.5 * s) * Math.min(1, (s - 0.15) / 0.2) : 0;
+    note.push(n); since[j] = s; f0[j] = midiToHz(n.pitch + v);
+  }
+  return { note, since, f0 };
+}

@@ -3,6 +3,7 @@
  * and waited for with onSubmittedWorkDone; tiny runs are batched so a sample lasts >= ~30 ms.
  */
 import type { Gpu } from '../src/runtime/gpu.js';
+import type { KernelTime } from '../src/runtime/profiler.js';
 import type { BenchCase } from './types.js';
 
 export interface BenchRow {
@@ -15,6 +16,12 @@ export interface BenchRow {
   realtime?: number;    // audio seconds per wall second
   cpuMs?: number;       // plain-JS reference, same work
   error?: string;
+  /** Peer rows: which runtime ran them ('onnxruntime-web webgpu', 'onnxruntime-web wasm', 'pytorch-cpu'). */
+  runtime?: string;
+  /** Peer rows: the `name` of the wavegpu row (same family) doing the same work. */
+  peerOf?: string;
+  /** Rows with `breakdown`: GPU time per kernel entry point of one run (timestamp queries). */
+  kernels?: KernelTime[];
 }
 
 const now = () => performance.now();
@@ -31,6 +38,7 @@ async function timeRuns(gpu: Gpu, run: () => void, reps: number): Promise<number
   run();
   await gpu.sync();
   const single = now() - t0;
+  if (reps <= 1) return single; // slow rows: one timed run after the warm-up
   const batch = Math.max(1, Math.min(50, Math.ceil(30 / Math.max(single, 0.01))));
   const samples: number[] = [];
   for (let r = 0; r < reps; r++) {
@@ -42,12 +50,13 @@ async function timeRuns(gpu: Gpu, run: () => void, reps: number): Promise<number
   return median(samples);
 }
 
-export async function runCase(gpu: Gpu, c: BenchCase, platform: string, reps = 5): Promise<BenchRow> {
+export async function runCase(gpu: Gpu, c: BenchCase, platform: string, reps = c.reps ?? 5): Promise<BenchRow> {
   const row: BenchRow = { family: c.family, name: c.name, platform, ms: NaN };
   try {
     await gpu.scope(async () => {
       const run = await c.setup(gpu);
       row.ms = await timeRuns(gpu, () => gpu.scope(run), reps);
+      if (c.breakdown && gpu.features.has('timestamp-query')) row.kernels = await gpu.profile(run);
     });
     const s = row.ms / 1e3;
     if (c.flops) row.gflops = c.flops / s / 1e9;

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// npm run bench [-- --node | --browser] [filter]
+// npm run bench [-- --node | --browser | --python] [filter]
 // Runs every bench/cases/*.ts in Node (Dawn) and then in headless Chromium (sequentially, so
-// they do not share the CPU), plus the onnxruntime-web peer in the page. Prints a table with
-// each row's fraction of the device's measured ceilings (rows named '... ceiling ...') and
-// writes bench/results/bench-<time>.json.
-import { readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+// they do not share the CPU); the peers of bench/peers/*.ts (e.g. onnxruntime-web in the page)
+// after the cases on each platform, and bench/peers/*.py (PyTorch CPU) last. Prints a table with
+// each row's fraction of the device's measured ceilings (rows named '... ceiling ...'), the
+// peer comparisons and per-kernel breakdowns, and writes bench/results/bench-<time>.json.
+// Peer fixtures (ONNX exports etc.) are made on first use by scripts/bench/*.py (Debian torch).
+import { readdirSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
 import { join, resolve, relative } from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
@@ -13,23 +15,34 @@ import { serve, CHROMIUM_FLAGS } from '../test/util/browser.mjs';
 const root = resolve(new URL('..', import.meta.url).pathname);
 process.chdir(root);
 const argv = process.argv.slice(2);
-const onlyNode = argv.includes('--node'), onlyBrowser = argv.includes('--browser');
+const picked = ['--node', '--browser', '--python'].filter((f) => argv.includes(f));
+const want = (flag) => picked.length === 0 || picked.includes(flag);
 const filter = argv.find((a) => !a.startsWith('--')) ?? '';
 const out = join(root, '.bench-build');
 mkdirSync(out, { recursive: true });
 
 execFileSync(process.execPath, ['build.mjs', '--kernels'], { stdio: 'inherit' });
-if (!existsSync('bench/fixtures/conv_stack.onnx')) {
-  console.log('bench: making bench/fixtures/conv_stack.* with Debian PyTorch (scripts/bench/conv_stack_onnx.py)');
-  try { execFileSync('/usr/bin/python3', ['scripts/bench/conv_stack_onnx.py'], { stdio: 'inherit' }); }
-  catch { console.log('bench: could not run it (apt-get install python3-torch); the peer rows will report an error'); }
+// Each scripts/bench/<x>.py writes peer fixtures into bench/fixtures; it reruns when it is newer
+// than its stamp. A failure leaves the peer rows to report what is missing.
+mkdirSync('bench/fixtures', { recursive: true });
+for (const script of readdirSync('scripts/bench').filter((f) => f.endsWith('.py')).sort()) {
+  const stamp = join('bench/fixtures', `.${script}.stamp`);
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= statSync(join('scripts/bench', script)).mtimeMs) continue;
+  console.log(`bench: making peer fixtures with Debian PyTorch: /usr/bin/python3 scripts/bench/${script}`);
+  try { execFileSync('/usr/bin/python3', [join('scripts/bench', script)], { stdio: 'inherit' }); writeFileSync(stamp, new Date().toISOString() + '\n'); }
+  catch { console.log(`bench: scripts/bench/${script} failed (apt-get install python3-torch python3-onnx?); its peer rows will report an error`); }
 }
 
 const cases = readdirSync('bench/cases').filter((f) => f.endsWith('.ts')).sort();
+const peers = readdirSync('bench/peers').filter((f) => f.endsWith('.ts')).sort();
 writeFileSync(join(out, 'cases.ts'), [
   ...cases.map((f, i) => `import { cases as c${i} } from '../bench/cases/${f.replace(/\.ts$/, '.js')}';`),
+  ...peers.map((f, i) => `import { peerRows as p${i} } from '../bench/peers/${f.replace(/\.ts$/, '.js')}';`),
   `import type { BenchCase } from '../bench/types.js';`,
+  `import type { BenchRow } from '../bench/harness.js';`,
+  `import type { Gpu } from '../src/runtime/gpu.js';`,
   `export const CASES: BenchCase[] = [${cases.map((_, i) => `...c${i}`).join(', ')}];`,
+  `export const PEERS: [string, (gpu: Gpu, platform: string, filter: string) => Promise<BenchRow[]>][] = [${peers.map((f, i) => `[${JSON.stringify(f)}, p${i}]`).join(', ')}];`,
 ].join('\n') + '\n');
 
 async function bundle(platform) {
@@ -73,8 +86,21 @@ async function runBrowser() {
   } finally { await browser.close(); server.close(); }
 }
 
-if (!onlyBrowser) await runNode();
-if (!onlyNode) await runBrowser();
+async function runPython() {
+  for (const script of readdirSync('bench/peers').filter((f) => f.endsWith('.py')).sort()) {
+    await new Promise((res) => {
+      const child = spawn('/usr/bin/python3', [join('bench/peers', script), filter], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let buf = '';
+      child.stdout.on('data', (d) => { buf += d; const parts = buf.split('\n'); buf = parts.pop(); parts.forEach((l) => take(l, 'pytorch-cpu')); });
+      child.on('error', (e) => { console.log(`[pytorch-cpu] ${script}: ${e.message}`); res(); });
+      child.on('close', (code) => { if (code) console.log(`[pytorch-cpu] ${script} exited with ${code}`); res(); });
+    });
+  }
+}
+
+if (want('--node')) await runNode();
+if (want('--browser')) await runBrowser();
+if (want('--python')) await runPython();
 
 // Table with fractions of the measured ceilings, per platform.
 const fmt = (v, d = 2) => (v === undefined || Number.isNaN(v) ? '' : v.toFixed(d));
@@ -85,15 +111,32 @@ for (const r of rows) {
   if (r.gflops) c.gflops = Math.max(c.gflops, r.gflops);
   if (r.gbps) c.gbps = Math.max(c.gbps, r.gbps);
 }
+const own = rows.filter((r) => !r.runtime);
 const header = ['platform', 'family', 'case', 'ms', 'GFLOP/s', '%peak', 'GB/s', '%bw', 'x realtime', 'CPU ref ms', 'vs CPU'];
-const table = rows.map((r) => [r.platform, r.family, r.name, r.error ? 'ERROR: ' + r.error : fmt(r.ms, 3), fmt(r.gflops), r.gflops && ceil[r.platform]?.gflops ? fmt(100 * r.gflops / ceil[r.platform].gflops, 0) : '', fmt(r.gbps), r.gbps && ceil[r.platform]?.gbps ? fmt(100 * r.gbps / ceil[r.platform].gbps, 0) : '', fmt(r.realtime, 1), fmt(r.cpuMs, 2), r.cpuMs ? fmt(r.cpuMs / r.ms, 1) + 'x' : '']);
+const table = own.map((r) => [r.platform, r.family, r.name, r.error ? 'ERROR: ' + r.error : fmt(r.ms, 3), fmt(r.gflops), r.gflops && ceil[r.platform]?.gflops ? fmt(100 * r.gflops / ceil[r.platform].gflops, 0) : '', fmt(r.gbps), r.gbps && ceil[r.platform]?.gbps ? fmt(100 * r.gbps / ceil[r.platform].gbps, 0) : '', fmt(r.realtime, 1), fmt(r.cpuMs, 2), r.cpuMs ? fmt(r.cpuMs / r.ms, 1) + 'x' : '']);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => String(t[i]).length)));
 const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
 console.log('\n' + line(header) + '\n' + line(widths.map((w) => '-'.repeat(w))) + '\n' + table.map(line).join('\n'));
-const peer = (n) => rows.find((r) => r.family === 'peer' && r.name.startsWith(n) && !r.error);
-const mine = peer('wavegpu conv stack (upload+run+read)'), gpuPeer = peer('onnxruntime-web webgpu'), wasmPeer = peer('onnxruntime-web wasm');
-if (mine && gpuPeer) console.log(`\nconv stack, same page: wavegpu ${mine.ms.toFixed(1)} ms vs onnxruntime-web webgpu ${gpuPeer.ms.toFixed(1)} ms: ${(gpuPeer.ms / mine.ms).toFixed(2)}x faster`);
-if (mine && wasmPeer) console.log(`conv stack, same page: wavegpu ${mine.ms.toFixed(1)} ms vs onnxruntime-web wasm ${wasmPeer.ms.toFixed(1)} ms: ${(wasmPeer.ms / mine.ms).toFixed(2)}x`);
+// Peers: each peer row against the wavegpu row it names (same family), on every platform measured.
+const peerRows = rows.filter((r) => r.runtime && r.peerOf);
+if (peerRows.length) {
+  const ph = ['family', 'case', 'peer', 'peer ms', 'wavegpu ms (platform)', 'wavegpu is'];
+  const pt = [];
+  for (const p of peerRows) {
+    const mine = own.filter((r) => r.family === p.family && r.name === p.peerOf && !r.error);
+    if (p.error || !mine.length) { pt.push([p.family, p.peerOf, p.runtime, p.error ? 'ERROR: ' + p.error : fmt(p.ms, 1), mine.length ? '' : 'no wavegpu row', '']); continue; }
+    for (const m of mine) pt.push([p.family, p.peerOf, p.runtime, fmt(p.ms, 1), `${fmt(m.ms, 1)} (${m.platform})`, p.ms >= m.ms ? `${fmt(p.ms / m.ms)}x faster` : `${fmt(m.ms / p.ms)}x slower`]);
+  }
+  const pw = ph.map((h, i) => Math.max(h.length, ...pt.map((t) => String(t[i]).length)));
+  const pl = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(pw[i])).join(' | ') + ' |';
+  console.log('\nPeers (same run; peer ms / wavegpu ms):\n' + pl(ph) + '\n' + pl(pw.map((w) => '-'.repeat(w))) + '\n' + pt.map(pl).join('\n'));
+}
+// Where the time goes: per-kernel GPU time of rows with `breakdown` (timestamp queries, one run).
+for (const r of own.filter((x) => x.kernels?.length)) {
+  const total = r.kernels.reduce((a, k) => a + k.ms, 0);
+  console.log(`\n${r.platform} ${r.family} ${r.name}: ${fmt(total, 1)} ms of kernels (${fmt(r.ms, 1)} ms wall)`);
+  for (const k of r.kernels.slice(0, 8)) console.log(`  ${k.kernel.padEnd(36)} ${String(k.calls).padStart(6)} calls ${fmt(k.ms, 1).padStart(10)} ms ${fmt(100 * k.ms / total, 0).padStart(4)}%`);
+}
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
 writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), devices, ceilings: ceil, rows }, null, 1));

@@ -3,6 +3,7 @@ export { createDevice, registerGpuProvider, type DeviceOptions } from './runtime
 export { Gpu, grid, type DispatchSpec } from './runtime/gpu.js';
 export { Tensor, numel, type DType } from './runtime/tensor.js';
 export { Recording } from './runtime/recording.js';
+export type { KernelTime } from './runtime/profiler.js';
 export { WaveGpuError } from './runtime/errors.js';
 export type { KernelSource } from './runtime/kernel_info.js';
 export * as ops from './ops/index.js';

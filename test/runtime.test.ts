@@ -5,6 +5,8 @@ import { randn, assertClose, assertThrows } from './util/check.js';
 import { createDevice } from '../src/runtime/device.js';
 import { WaveGpuError } from '../src/runtime/errors.js';
 import { sizeClass } from '../src/runtime/pool.js';
+import { sourceLine } from '../src/runtime/kernel_info.js';
+import { KERNELS } from '../src/kernels.gen.js';
 import * as ew from '../src/ops/elementwise.js';
 import { unaryRef } from '../src/ref/elementwise.js';
 
@@ -113,6 +115,23 @@ t('WGSL compile errors name the kernel and the line', async () => {
   assert.ok(e instanceof WaveGpuError);
 });
 
+t('compile errors inside an #import-ed library name the library file and line', async () => {
+  const gpu = await getGpu();
+  const code = '// #import fake\nfn helper() -> f32 {\n  let a: f32 = 1u;\n  return a;\n}\n@group(0) @binding(0) var<storage, read_write> y: array<f32>;\n@compute @workgroup_size(1) fn main() { y[0] = helper(); }\n';
+  gpu.registerKernel({
+    name: 'broken_lib', code, structs: {},
+    entries: { main: { bindings: [{ group: 0, binding: 0, name: 'y', kind: 'storage', type: 'array' }], workgroupSize: [1, 1, 1], overrides: [] } },
+    lines: [[1, 'kernels/broken_lib.wgsl', 1], [2, 'kernels/lib/fake.wgsl', 40], [6, 'kernels/broken_lib.wgsl', 2]],
+  });
+  const y = gpu.empty([1]);
+  gpu.dispatch({ op: 'broken_lib', kernel: 'broken_lib', buffers: { y }, workgroups: [1] });
+  await assertThrows(() => y.read(), /kernels\/lib\/fake\.wgsl:41/, /kernel broken_lib/);
+  // the built kernels carry their maps: conv1d's lines past the import come from the library
+  const k = KERNELS.conv1d;
+  assert.ok(k.lines!.some((r) => r[1] === 'kernels/lib/conv1d_common.wgsl'), 'conv1d expands conv1d_common in place');
+  assert.is(sourceLine(k, 1), 'kernels/conv1d.wgsl:1');
+});
+
 t('device loss is reported and a new device can be made', async () => {
   const gpu = await createDevice();
   const x = gpu.tensor(new Float32Array([1]));
@@ -134,6 +153,41 @@ t('large dispatches fold into 2-D grids', async () => {
   assert.is(out[0], 3);
   assert.is(out[n - 1], 3);
   x.dispose(); y.dispose();
+});
+
+t('profile: per-kernel time from timestamp queries, same results, replays included', async () => {
+  const gpu = await getGpu();
+  if (!gpu.features.has('timestamp-query')) {
+    await assertThrows(() => gpu.profile(() => undefined), /timestamp-query/);
+    return;
+  }
+  const x = randn(5000, 3);
+  const xt = gpu.tensor(x);
+  const b = gpu.tensor(randn(5000, 4));
+  const poison = gpu.poison;
+  gpu.poison = false; // poison fills would show as runtime.fill dispatches
+  const rec = gpu.record(() => ew.scale(ew.relu(xt), 3));
+  let y: Float32Array | undefined;
+  const times = await gpu.profile(async () => {
+    for (let i = 0; i < 3; i++) ew.binary(xt, b, 'add');
+    rec.replay();
+    y = await rec.result.read();
+  });
+  gpu.poison = poison;
+  const byName = new Map(times.map((k) => [k.kernel, k]));
+  assert.is(byName.get('elementwise.binary')?.calls, 3);
+  // scale and relu are both the unary entry point: two dispatches from the replay
+  assert.is(byName.get('elementwise.unary')?.calls, 2);
+  assert.is(times.length, 2);
+  for (const k of times) assert.ok(k.ms >= 0 && Number.isFinite(k.ms), `${k.kernel}: ${k.ms} ms`);
+  for (let i = 1; i < times.length; i++) assert.ok(times[i - 1].ms >= times[i].ms, 'sorted largest first');
+  assertClose(y!, unaryRef(unaryRef(x, 'relu'), 'affine', 3, 0), { atol: 1e-6, rtol: 1e-6 });
+  // the profiler is detached afterwards: ordinary passes again
+  const before = gpu.stats.submits;
+  await ew.scale(xt, 2).read();
+  assert.is(gpu.stats.submits - before, 1);
+  await assertThrows(() => gpu.profile(() => { throw new Error('boom'); }), /boom/);
+  rec.dispose(); xt.dispose(); b.dispose();
 });
 
 t.run();

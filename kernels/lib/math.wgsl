@@ -1,5 +1,5 @@
-// Shared maths, appended to kernels that say `// #import math` (after their own code, so
-// compile-error line numbers inside the kernel stay right).
+// Shared maths, expanded in place where a kernel says `// #import math` (build.mjs keeps a line
+// map, so compile errors name this file and line).
 //
 // WGSL only promises sin/cos to 2^-11 absolute error inside [-pi, pi] (SwiftShader is near that
 // bound and worse outside), too loose for oscillators and twiddles. precise_sin/precise_cos reduce

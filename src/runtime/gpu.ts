@@ -4,12 +4,13 @@
  * which a read() does for you. record() captures a fixed-shape pass for cheap replay.
  */
 import { KERNELS } from '../kernels.gen.js';
-import type { BindingInfo, KernelSource } from './kernel_info.js';
+import { sourceLine, type BindingInfo, type KernelSource } from './kernel_info.js';
 import { WaveGpuError, fmtShape } from './errors.js';
 import { BufferPool } from './pool.js';
 import { Tensor, checkShape, numel, type DType, type Storage, type TypedArrayFor } from './tensor.js';
 import { packUniforms, type UniformValue } from './uniforms.js';
 import { Recording, type RecordedCommand } from './recording.js';
+import { Profiler, type KernelTime } from './profiler.js';
 
 export interface DispatchSpec {
   /** Name used in errors, e.g. 'conv1d'. */
@@ -63,6 +64,7 @@ export class Gpu {
   private recording: Recording | null = null;
   private errors: string[] = [];
   private pendingChecks: Promise<void>[] = [];
+  private profiler: Profiler | null = null;
 
   constructor(readonly device: GPUDevice, readonly adapter: GPUAdapter, readonly source: string, private releaseHandle?: () => void) {
     this.pool = new BufferPool(device);
@@ -189,7 +191,7 @@ export class Gpu {
     const d = this.device;
     d.pushErrorScope('validation');
     const module = d.createShaderModule({ code: kernel.code, label: kernelName });
-    this.watchCompile(module, kernelName);
+    this.watchCompile(module, kernel);
     const layout = d.createBindGroupLayout({
       label: `${kernelName}.${entry}`,
       entries: info.bindings.map((b) => ({ binding: b.binding, visibility: 4 /* COMPUTE */, buffer: { type: b.kind } })),
@@ -206,10 +208,10 @@ export class Gpu {
     return cached;
   }
 
-  private watchCompile(module: GPUShaderModule, name: string): void {
+  private watchCompile(module: GPUShaderModule, kernel: KernelSource): void {
     this.pendingChecks.push(module.getCompilationInfo().then((info) => {
       for (const m of info.messages) {
-        if (m.type === 'error') this.errors.push(`WGSL compile error in kernels/${name}.wgsl:${m.lineNum}:${m.linePos}: ${m.message}`);
+        if (m.type === 'error') this.errors.push(`WGSL compile error in ${sourceLine(kernel, m.lineNum)}:${m.linePos} (kernel ${kernel.name}): ${m.message}`);
       }
     }));
   }
@@ -244,11 +246,12 @@ export class Gpu {
     if (this.recording) { this.recording.commands.push({ kind: 'dispatch', pipeline: p.pipeline, layout: p.layout, entries, workgroups: wg }); return; }
     for (const e of entries) if (e.uniform) Object.assign(e.resource, this.uniformSlot(e.uniform));
     const bindGroup = this.device.createBindGroup({ layout: p.layout, entries: entries.map((e) => ({ binding: e.binding, resource: e.resource })) });
-    const pass = this.ensurePass();
+    const pass = this.passFor(`${spec.kernel}.${entry}`);
     pass.setPipeline(p.pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(wg[0], wg[1], wg[2]);
     this.stats.dispatches++;
+    if (this.profiler) this.endPass();
   }
 
   /** Places uniform bytes in this pass's arena; the arena is uploaded once, at submit. */
@@ -272,6 +275,13 @@ export class Gpu {
 
   private ensurePass(): GPUComputePassEncoder {
     return (this.pass ??= this.ensureEncoder().beginComputePass());
+  }
+
+  /** The pass the next dispatch goes into: the open one, or, while profiling, its own timed pass. */
+  private passFor(label: string): GPUComputePassEncoder {
+    if (!this.profiler) return this.ensurePass();
+    this.endPass();
+    return (this.pass = this.ensureEncoder().beginComputePass({ timestampWrites: this.profiler.next(label) }));
   }
 
   private endPass(): void {
@@ -331,6 +341,32 @@ export class Gpu {
     return new Ctor(raw) as TypedArrayFor<D>;
   }
 
+  /**
+   * Runs fn (which records work, e.g. a forward pass) and returns the GPU time of each kernel
+   * entry point it dispatched, largest first, from timestamp queries (each dispatch in its own
+   * pass). Needs the 'timestamp-query' feature; Chromium rounds timestamps to 100 us unless
+   * started with --enable-webgpu-developer-features.
+   */
+  async profile(fn: () => unknown): Promise<KernelTime[]> {
+    if (!this.features.has('timestamp-query')) {
+      throw new WaveGpuError('profile', `this device (${this.describe()}) has no 'timestamp-query' feature, so per-kernel times cannot be measured`);
+    }
+    if (this.profiler) throw new WaveGpuError('profile', 'profile() calls cannot nest');
+    await this.sync();
+    const profiler = (this.profiler = new Profiler(this.device));
+    try {
+      await this.scope(async () => { await fn(); });
+      await this.sync();
+    } catch (e) {
+      profiler.destroy();
+      throw e;
+    } finally {
+      this.endPass();
+      this.profiler = null;
+    }
+    return profiler.finish();
+  }
+
   // ---- scopes and recordings -----------------------------------------------------------
 
   /**
@@ -387,11 +423,12 @@ export class Gpu {
     for (let i = 0; i < commands.length; i++) {
       const c = commands[i];
       if (c.kind === 'copy') { this.copyBuffers(c.src, c.srcOffset, c.dst, c.dstOffset, c.bytes); continue; }
-      const pass = this.ensurePass();
+      const pass = this.passFor(c.pipeline.label);
       pass.setPipeline(c.pipeline);
       pass.setBindGroup(0, bindGroups[i]!);
       pass.dispatchWorkgroups(c.workgroups[0], c.workgroups[1], c.workgroups[2]);
       this.stats.dispatches++;
+      if (this.profiler) this.endPass();
     }
   }
 

@@ -39,4 +39,17 @@ export interface KernelSource {
   code: string;
   entries: Record<string, EntryInfo>;
   structs: Record<string, StructInfo>;
+  /**
+   * Where each line of `code` came from (kernels/lib files are expanded in place by `#import`):
+   * runs of [first line of the run in code, source file, its line there], 1-based, in order.
+   * Absent for kernels registered by hand (their lines are their own).
+   */
+  lines?: [number, string, number][];
+}
+
+/** 'kernels/x.wgsl:12' for line `line` of a kernel's combined code. */
+export function sourceLine(k: KernelSource, line: number): string {
+  let run: [number, string, number] | undefined;
+  for (const r of k.lines ?? []) if (r[0] <= line) run = r;
+  return run ? `${run[1]}:${run[2] + line - run[0]}` : `kernels/${k.name}.wgsl:${line}`;
 }

@@ -5,9 +5,9 @@
  * backends, next to the same stack (same weights) on wavegpu. Times are medians of end-to-end
  * runs: upload the input, run, read the output back (what a page does), plus wavegpu compute-only.
  */
-import type { Gpu } from '../src/runtime/gpu.js';
-import type { BenchRow } from './harness.js';
-import { convStack, loadConvStack, STACK } from './conv_stack.js';
+import type { Gpu } from '../../src/runtime/gpu.js';
+import type { BenchRow } from '../harness.js';
+import { convStack, loadConvStack, STACK } from '../conv_stack.js';
 
 const ORT_URL = '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs';
 
@@ -27,7 +27,8 @@ function row(name: string, ms: number, extra: Partial<BenchRow> = {}): BenchRow 
   return { family: 'peer', name, platform: 'chromium', ms, gflops: STACK.flops / (ms / 1e3) / 1e9, ...extra };
 }
 
-export async function peerRows(gpu: Gpu, filter?: string): Promise<BenchRow[]> {
+export async function peerRows(gpu: Gpu, platform: string, filter: string): Promise<BenchRow[]> {
+  if (platform !== 'chromium') return []; // onnxruntime-web's WebGPU backend needs the page
   if (filter && !'peer conv_stack'.includes(filter) && !filter.includes('peer')) return [];
   const rows: BenchRow[] = [];
   const reps = 5;
@@ -46,7 +47,7 @@ export async function peerRows(gpu: Gpu, filter?: string): Promise<BenchRow[]> {
       const session = await ort.InferenceSession.create(model, { executionProviders: [ep] });
       const feeds = { x: new ort.Tensor('float32', x, [1, STACK.channels, STACK.length]) };
       const ms = await timeIt(async () => { const out = await session.run(feeds); await out.y.getData(); }, reps);
-      rows.push(row(`onnxruntime-web ${ep} conv stack (upload+run+read)`, ms));
+      rows.push(row(`onnxruntime-web ${ep} conv stack (upload+run+read)`, ms, { runtime: `onnxruntime-web ${ep}`, peerOf: 'wavegpu conv stack (upload+run+read)' }));
       await session.release();
     } catch (e) {
       rows.push({ family: 'peer', name: `onnxruntime-web ${ep} conv stack`, platform: 'chromium', ms: NaN, error: (e as Error).message.split('\n')[0] });

@@ -5,75 +5,12 @@
 // subgroup size >= 4 (WebGPU's minimum). On SwiftShader each load with a computed index is a
 // 4-lane gather (~40 cycles) while a broadcast is a few vector instructions.
 // This file is separate because `enable subgroups` fails to compile on devices without the
-// feature; the helpers below are copies of conv1d.wgsl's.
+// feature; everything but the weight loads is shared through kernels/lib/conv1d_common.wgsl.
 // All lanes stay active to the end (subgroupBroadcast needs uniform control flow): threads
 // past the end compute a clamped tile and skip the stores.
 enable subgroups;
-// #import math
-
-// #import conv1d_common  (overrides, Params, bindings, epilogue)
-
-// The 8-row block of workgroup row `wy`: batch item, first input channel of its group, first
-// output channel, and how many of its 8 rows exist (the last block of a group may be short).
-struct Block { b: u32, ci0: u32, co0: u32, rows: u32 }
-
-fn block_of(wy: u32) -> Block {
-  let rb = wy % params.row_blocks;
-  let g = (wy / params.row_blocks) % params.groups;
-  let b = wy / (params.row_blocks * params.groups);
-  let r0 = rb * 8u;
-  return Block(b, g * params.cin_g, g * params.cout_g + r0, min(8u, params.cout_g - r0));
-}
-
-fn outer(wv: vec4<f32>, xv: vec4<f32>) -> mat4x4<f32> {
-  return mat4x4<f32>(wv * xv.x, wv * xv.y, wv * xv.z, wv * xv.w);
-}
-
-// Stores a 4-row x 4-step accumulator: column c is step t[c], row r is channel co + r.
-fn store4x4(blk: Block, r0: u32, a: mat4x4<f32>, t: vec4<u32>) {
-  for (var c = 0u; c < 4u; c++) {
-    if (t[c] >= params.tout) { continue; }
-    for (var r = 0u; r < 4u; r++) {
-      if (r0 + r >= blk.rows) { break; }
-      let co = blk.co0 + r0 + r;
-      let o = (blk.b * params.cout + co) * params.tout + t[c];
-      y[o] = epilogue(a[c][r], co, o);
-    }
-  }
-}
-
-// Window element j..j+3 of (W0, W1, W2, W3) for a constant j (0..12).
-fn pick(W0: vec4<f32>, W1: vec4<f32>, W2: vec4<f32>, W3: vec4<f32>, j: u32) -> vec4<f32> {
-  switch (j) {
-    case 0u: { return W0; }
-    case 1u: { return vec4<f32>(W0.yzw, W1.x); }
-    case 2u: { return vec4<f32>(W0.zw, W1.xy); }
-    case 3u: { return vec4<f32>(W0.w, W1.xyz); }
-    case 4u: { return W1; }
-    case 5u: { return vec4<f32>(W1.yzw, W2.x); }
-    case 6u: { return vec4<f32>(W1.zw, W2.xy); }
-    case 7u: { return vec4<f32>(W1.w, W2.xyz); }
-    case 8u: { return W2; }
-    case 9u: { return vec4<f32>(W2.yzw, W3.x); }
-    case 10u: { return vec4<f32>(W2.zw, W3.xy); }
-    case 11u: { return vec4<f32>(W2.w, W3.xyz); }
-    default: { return W3; }
-  }
-}
-
-struct Acc { a00: mat4x4<f32>, a01: mat4x4<f32>, a10: mat4x4<f32>, a11: mat4x4<f32> }
-
-// One tap for rows 0-3 (w0) and 4-7 (w1) against steps 0-3 (xa) and 4-7 (xb).
-fn fma_tap(acc: ptr<function, Acc>, w0: vec4<f32>, w1: vec4<f32>, xa: vec4<f32>, xb: vec4<f32>) {
-  (*acc).a00 += outer(w0, xa); (*acc).a01 += outer(w0, xb);
-  (*acc).a10 += outer(w1, xa); (*acc).a11 += outer(w1, xb);
-}
-
-
-// Lane i's value of v, for i = 0..3, in every lane.
-fn bcast4(v: f32) -> vec4<f32> {
-  return vec4<f32>(subgroupBroadcast(v, 0u), subgroupBroadcast(v, 1u), subgroupBroadcast(v, 2u), subgroupBroadcast(v, 3u));
-}
+// #import conv1d_common  (overrides, Params, bindings, padding, epilogue, Block, store4x4, tile)
+// #import subgroup_bcast
 
 fn win_tap(acc: ptr<function, Acc>, j: u32, W0: vec4<f32>, W1: vec4<f32>, W2: vec4<f32>, W3: vec4<f32>, wl0: u32, wl1: u32, off: u32, kv: u32) {
   let kj = off + min(j, kv - 1u);

@@ -5,7 +5,7 @@ import { randn, assertClose, loadNpy, assertThrows } from './util/check.js';
 import { readText, exists } from './util/io.js';
 import { conv1d, conv1dGeometry, conv1dVersion, tapsPerChunk, type Conv1dOptions, type Conv1dVersion } from '../src/ops/conv1d.js';
 import { foldWeightNorm } from '../src/ops/weight_norm.js';
-import { conv1dRef, type Conv1dRefOptions } from '../src/ref/conv1d.js';
+import { activationRef, conv1dRef, type Conv1dRefOptions } from '../src/ref/conv1d.js';
 
 const t = suite('conv1d');
 
@@ -47,6 +47,11 @@ const CASES: Case[] = [
   { b: 2, cin: 9, cout: 5, t: 29, k: 5, o: { padding: 2, activation: 'sigmoid' }, bias: true, res: true },
   { b: 1, cin: 2, cout: 6, t: 19, k: 3, o: { groups: 2, padding: 1, activation: 'relu' }, res: true },
   { b: 1, cin: 4, cout: 8, t: 23, k: 3, o: { padding: 1 }, bias: true },
+  // input activation (conv(act(x))): MelGAN's last layer (reflect pad 3, k7, tanh), a HiFi-GAN
+  // resblock conv (leaky 0.1 in and out, dilation 5, residual), relu with stride and groups.
+  { b: 1, cin: 32, cout: 1, t: 75, k: 7, o: { padding: 3, paddingMode: 'reflect', inputActivation: 'leaky_relu', inputSlope: 0.2, activation: 'tanh' }, bias: true },
+  { b: 2, cin: 16, cout: 16, t: 53, k: 3, o: { dilation: 5, padding: 5, inputActivation: 'leaky_relu', inputSlope: 0.1, activation: 'leaky_relu', slope: 0.1 }, bias: true, res: true },
+  { b: 1, cin: 6, cout: 9, t: 40, k: 4, o: { stride: 2, padding: [2, 1], groups: 3, paddingMode: 'replicate', inputActivation: 'relu' } },
 ];
 
 function describe(c: Case): string {
@@ -64,7 +69,10 @@ CASES.forEach((c, i) => {
     const xt = gpu.tensor(x, [c.b, c.cin, c.t]), wt = gpu.tensor(w, [c.cout, c.cin / groups, c.k]);
     const g = conv1dGeometry(xt, wt, c.o);
     const residual = c.res ? randn(c.b * c.cout * g.tout, 400 + i) : undefined;
-    const ref = conv1dRef(x, xt.shape, w, wt.shape, { ...c.o, bias, residual });
+    // the input activation from its definition: activate every element, then convolve
+    const { inputActivation, inputSlope, ...geo } = c.o;
+    const xin = inputActivation ? x.map((v) => activationRef(v, inputActivation, inputSlope)) : x;
+    const ref = conv1dRef(xin, xt.shape, w, wt.shape, { ...geo, bias, residual });
     const opts: Conv1dOptions = { ...c.o, bias: bias && gpu.tensor(bias), residual: residual && gpu.tensor(residual, ref.shape) };
     const windowOk = g.dilation % g.stride === 0;
     for (const version of ALL) {
@@ -133,6 +141,8 @@ t('errors name the op, the shapes and the fix', async () => {
   await assertThrows(() => conv1d(x, w([6, 4, 3]), { stride: 0 }), /stride must be a positive integer/);
   await assertThrows(() => conv1d(x, w([6, 4, 3]), { stride: 2, version: 'window' }), /needs dilation \(1\) to be a multiple of stride \(2\)/);
   await assertThrows(() => conv1d(x, w([6, 4, 3]), { activation: 'gelu' as never }), /unknown activation 'gelu'/);
+  await assertThrows(() => conv1d(x, w([6, 4, 3]), { inputActivation: 'tanh' as never }), /unknown input activation 'tanh'/);
+  await assertThrows(() => conv1d(x, w([6, 4, 3]), { inputActivation: 'leaky_relu', inputSlope: NaN }), /inputSlope must be a finite number/);
 });
 
 t('fixtures exist', async () => {

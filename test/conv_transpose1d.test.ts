@@ -5,6 +5,7 @@ import { randn, assertClose, loadNpy, assertThrows } from './util/check.js';
 import { readText } from './util/io.js';
 import { convTranspose1d, convTranspose1dGeometry, type ConvTranspose1dOptions, type ConvTranspose1dVersion } from '../src/ops/conv_transpose1d.js';
 import { convTranspose1dRef, type ConvTranspose1dRefOptions } from '../src/ref/conv_transpose1d.js';
+import { activationRef } from '../src/ref/conv1d.js';
 
 const t = suite('conv_transpose1d');
 
@@ -34,6 +35,9 @@ const CASES: Case[] = [
   { b: 1, cin: 64, cout: 3, t: 33, k: 10, o: { stride: 5, padding: 3 }, bias: true, res: true },
   { b: 2, cin: 7, cout: 4, t: 15, k: 6, o: { stride: 3, padding: 1, activation: 'leaky_relu', slope: 0.2 }, bias: true },
   { b: 1, cin: 3, cout: 11, t: 17, k: 25, o: { stride: 2, padding: 11, activation: 'tanh' }, res: true },
+  // input activation: HiFi-GAN / MelGAN upsamplers (leaky_relu before ConvTranspose1d k16 s8)
+  { b: 1, cin: 24, cout: 12, t: 19, k: 16, o: { stride: 8, padding: 4, inputActivation: 'leaky_relu', inputSlope: 0.1 }, bias: true },
+  { b: 2, cin: 5, cout: 6, t: 11, k: 4, o: { stride: 2, padding: 1, dilation: 3, inputActivation: 'relu', activation: 'leaky_relu', slope: 0.2 }, res: true },
 ];
 
 function describe(c: Case): string {
@@ -51,7 +55,10 @@ CASES.forEach((c, i) => {
     const xt = gpu.tensor(x, [c.b, c.cin, c.t]), wt = gpu.tensor(w, [c.cin, og, c.k]);
     const g = convTranspose1dGeometry(xt, wt, c.o);
     const residual = c.res ? randn(c.b * c.cout * g.tout, 800 + i) : undefined;
-    const ref = convTranspose1dRef(x, xt.shape, w, wt.shape, { ...c.o, bias, residual });
+    // the input activation from its definition: activate every element, then convolve
+    const { inputActivation, inputSlope, ...geo } = c.o;
+    const xin = inputActivation ? x.map((v) => activationRef(v, inputActivation, inputSlope)) : x;
+    const ref = convTranspose1dRef(xin, xt.shape, w, wt.shape, { ...geo, bias, residual });
     const opts: ConvTranspose1dOptions = { ...c.o, bias: bias && gpu.tensor(bias), residual: residual && gpu.tensor(residual, ref.shape) };
     for (const version of ALL) {
       if (version === 'window_sg' && !gpu.features.has('subgroups')) continue;

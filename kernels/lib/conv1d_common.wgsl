@@ -1,11 +1,9 @@
 // Shared by kernels/conv1d.wgsl and kernels/conv1d_sg.wgsl (which needs its own module for
-// `enable subgroups`): override constants, parameters, bindings and the fused epilogue.
+// `enable subgroups`): override constants, parameters, bindings, padding, the fused
+// prologue/epilogue, and the 8-row output block with its stores.
 
 override WG: u32 = 64;
 override KU: u32 = 3;            // v3: taps unrolled per chunk, 1..8
-override ACT: u32 = 0;           // 0 none, 1 relu, 2 leaky_relu(slope), 3 tanh, 4 sigmoid
-override HAS_BIAS: bool = false;
-override HAS_RES: bool = false;
 override PAD_MODE: u32 = 0;      // 0 zeros, 1 reflect, 2 replicate, 3 circular
 
 struct Conv1dParams {
@@ -35,28 +33,30 @@ fn map_pos4(p: vec4<i32>) -> vec4<i32> {
   return vec4<i32>(map_pos(p.x), map_pos(p.y), map_pos(p.z), map_pos(p.w));
 }
 
-// x[row + m], or 0 where m < 0 (zero padding).
-fn ldx(row: u32, m: i32) -> f32 {
-  return select(0.0, x[row + u32(max(m, 0))], m >= 0);
+// #import conv_epilogue  (ACT/HAS_BIAS/HAS_RES/IN_ACT, epilogue, ldx/ldx4 with the input activation)
+// #import conv_tile  (Acc, outer, fma_tap, pick)
+
+// The 8-row block of workgroup row `wy`: batch item, first input channel of its group, first
+// output channel, and how many of its 8 rows exist (the last block of a group may be short).
+struct Block { b: u32, ci0: u32, co0: u32, rows: u32 }
+
+fn block_of(wy: u32) -> Block {
+  let rb = wy % params.row_blocks;
+  let g = (wy / params.row_blocks) % params.groups;
+  let b = wy / (params.row_blocks * params.groups);
+  let r0 = rb * 8u;
+  return Block(b, g * params.cin_g, g * params.cout_g + r0, min(8u, params.cout_g - r0));
 }
 
-fn ldx4(row: u32, m: vec4<i32>) -> vec4<f32> {
-  return vec4<f32>(ldx(row, m.x), ldx(row, m.y), ldx(row, m.z), ldx(row, m.w));
-}
-
-fn activate(v: f32) -> f32 {
-  if (ACT == 1u) { return max(v, 0.0); }
-  if (ACT == 2u) { return select(params.slope * v, v, v >= 0.0); }
-  if (ACT == 3u) { return stable_tanh(v); }
-  if (ACT == 4u) { return sigmoid(v); }
-  return v;
-}
-
-// act(acc + bias[co]) + res[o], o = flat output index.
-fn epilogue(acc: f32, co: u32, o: u32) -> f32 {
-  var v = acc;
-  if (HAS_BIAS) { v += bias[co]; }
-  v = activate(v);
-  if (HAS_RES) { v += res[o]; }
-  return v;
+// Stores a 4-row x 4-step accumulator: column c is step t[c], row r is channel co + r.
+fn store4x4(blk: Block, r0: u32, a: mat4x4<f32>, t: vec4<u32>) {
+  for (var c = 0u; c < 4u; c++) {
+    if (t[c] >= params.tout) { continue; }
+    for (var r = 0u; r < 4u; r++) {
+      if (r0 + r >= blk.rows) { break; }
+      let co = blk.co0 + r0 + r;
+      let o = (blk.b * params.cout + co) * params.tout + t[c];
+      y[o] = epilogue(a[c][r], co, o);
+    }
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * conv1d (kernels/conv1d.wgsl, kernels/conv1d_sg.wgsl), torch.nn.functional.conv1d semantics plus
- * padding modes, causal padding and a fused epilogue:
- *   y = act(conv1d(x, w) + bias) + residual
+ * padding modes, causal padding and a fused prologue/epilogue:
+ *   y = act(conv1d(inputAct(x), w) + bias) + residual
  * One dispatch; the version (see the kernel header) is chosen from the shape and the device.
  */
 import { grid } from '../runtime/gpu.js';
@@ -18,8 +18,19 @@ export const ACT_CODES: Record<Activation, number> = { none: 0, relu: 1, leaky_r
 const PAD_CODES: Record<PaddingMode, number> = { zeros: 0, reflect: 1, replicate: 2, circular: 3 };
 const WG = 64;
 
-/** The fused epilogue shared by conv1d and conv_transpose1d: y = act(conv + bias) + residual. */
+/**
+ * The fused prologue and epilogue shared by conv1d and conv_transpose1d:
+ *   y = act(conv(inputAct(x)) + bias) + residual.
+ */
 export interface Epilogue {
+  /**
+   * Activation applied to each input element as it is loaded (torch: conv(F.leaky_relu(x))), so
+   * the pre-activation pass of GAN vocoders and its temporary tensor disappear. Zero padding stays
+   * zero; reflect/replicate/circular padding pad the activated signal, as torch does.
+   */
+  inputActivation?: 'none' | 'relu' | 'leaky_relu';
+  /** Negative slope of the input leaky_relu (default 0.01). */
+  inputSlope?: number;
   /** [Cout] */
   bias?: Tensor | null;
   activation?: Activation;
@@ -114,7 +125,15 @@ export function epilogueOverrides(op: string, e: Epilogue, outShape: readonly nu
     requireF32(op, e.residual);
     if (fmtShape(e.residual.shape) !== fmtShape(outShape)) throw new WaveGpuError(op, `residual ${fmtShape(e.residual.shape)} must have the output shape ${fmtShape(outShape)}`);
   }
-  return { ACT: ACT_CODES[act], HAS_BIAS: e.bias ? 1 : 0, HAS_RES: e.residual ? 1 : 0 };
+  const inAct = e.inputActivation ?? 'none';
+  if (inAct !== 'none' && inAct !== 'relu' && inAct !== 'leaky_relu') throw new WaveGpuError(op, `unknown input activation '${inAct}' (none, relu, leaky_relu)`);
+  const ovr: Record<string, number> = { ACT: ACT_CODES[act], HAS_BIAS: e.bias ? 1 : 0, HAS_RES: e.residual ? 1 : 0, IN_ACT: ACT_CODES[inAct] };
+  if (inAct === 'leaky_relu') {
+    const s = e.inputSlope ?? 0.01;
+    if (!Number.isFinite(s)) throw new WaveGpuError(op, `inputSlope must be a finite number, got ${s}`);
+    ovr.IN_SLOPE = s;
+  }
+  return ovr;
 }
 
 /** Taps unrolled per chunk by the window kernels: K itself up to 8, else the least padded split. */

@@ -12,7 +12,7 @@
 import type { Gpu } from '../../runtime/gpu.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import { WaveGpuError, fmtShape } from '../../runtime/errors.js';
-import { add, leakyRelu } from '../../ops/elementwise.js';
+import { add } from '../../ops/elementwise.js';
 import { Context, Conv, ConvT } from '../vocoder/nn.js';
 import type { ForwardOptions, HostTensor, MelStats, Vocoder } from '../vocoder/types.js';
 import { expectShape, type StateDict } from '../vocoder/weights.js';
@@ -107,16 +107,13 @@ export class HiFiGAN implements Vocoder {
   private runBlock(block: Block, x0: Tensor): Tensor {
     let x = x0;
     for (const { c1, c2 } of block) {
-      const a = leakyRelu(x, SLOPE);
       let y: Tensor;
       if (c2) {
-        const t = c1.run(a, { activation: 'leaky_relu', slope: SLOPE });
-        a.dispose();
+        const t = c1.run(x, { inputSlope: SLOPE, activation: 'leaky_relu', slope: SLOPE });
         y = c2.run(t, { residual: x });
         t.dispose();
       } else {
-        y = c1.run(a, { residual: x });
-        a.dispose();
+        y = c1.run(x, { inputSlope: SLOPE, residual: x });
       }
       if (x !== x0) x.dispose();
       x = y;
@@ -130,10 +127,9 @@ export class HiFiGAN implements Vocoder {
     return mel.gpu.scope(() => {
       let x = this.pre.run(mel.reshape([1, this.nMels, frames]));
       for (const s of this.stages) {
-        const a = leakyRelu(x, SLOPE);
+        const up = s.up.run(x, { inputSlope: SLOPE });
         x.dispose();
-        x = s.up.run(a);
-        a.dispose();
+        x = up;
         let sum = this.runBlock(s.blocks[0], x);
         for (let j = 1; j < s.blocks.length; j++) {
           const b = this.runBlock(s.blocks[j], x);
@@ -145,7 +141,7 @@ export class HiFiGAN implements Vocoder {
         x.dispose();
         x = sum; // times nk: the 1/nk lives in the next layer's weights
       }
-      return this.post.run(leakyRelu(x, 0.01), { activation: 'tanh' }).reshape([frames * this.hop]);
+      return this.post.run(x, { inputSlope: 0.01, activation: 'tanh' }).reshape([frames * this.hop]);
     });
   }
 

@@ -8,7 +8,6 @@ import type { Gpu } from '../../runtime/gpu.js';
 import { WaveGpuError, fmtShape } from '../../runtime/errors.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import { conv1d } from '../../ops/conv1d.js';
-import { relu } from '../../ops/elementwise.js';
 import { encoderDims, rank3, type AeEncoderParams, type AeEncoderSpec, type Conv } from './ae.js';
 
 interface GpuConv { w: Tensor; b: Tensor | null }
@@ -56,7 +55,7 @@ export class AeEncoder {
         const dil = this.spec.dilations[i], k = l.dil.w.shape[2];
         // Each layer's temporaries go back to the pool as soon as they are recorded (32 MB each at 4 s).
         const next = gpu.scope(() => {
-          const d = conv1d(this.spec.preRelu ? relu(en) : en, l.dil.w, { bias: l.dil.b, dilation: dil, padding: (dil * (k - 1)) / 2, activation: 'relu' });
+          const d = conv1d(en, l.dil.w, { inputActivation: this.spec.preRelu ? 'relu' : 'none', bias: l.dil.b, dilation: dil, padding: (dil * (k - 1)) / 2, activation: 'relu' });
           return conv1d(d, l.res.w, { bias: l.res.b, residual: en });
         });
         en.dispose();

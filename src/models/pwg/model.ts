@@ -20,7 +20,6 @@
 import type { Gpu } from '../../runtime/gpu.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import { WaveGpuError, fmtShape } from '../../runtime/errors.js';
-import { relu } from '../../ops/elementwise.js';
 import { conv1d } from '../../ops/conv1d.js';
 import { pad } from '../../ops/layout.js';
 import { convTranspose1d } from '../../ops/conv_transpose1d.js';
@@ -145,7 +144,7 @@ export class ParallelWaveGAN implements Vocoder {
         x = consume(l.out.run(a, { residual: x }), x);
         skips = consume(l.skip.run(a, { residual: skips }), a, ...(skips ? [skips] : []));
       }
-      const h = consume(this.last1.run(relu(skips!), { activation: 'relu' }), skips!);
+      const h = consume(this.last1.run(skips!, { inputSlope: 0, activation: 'relu' }), skips!);
       return this.last2.run(h).reshape([T]);
     });
   }

@@ -8,7 +8,6 @@
  * temporaries go back to the pool as soon as they have been read.
  */
 import type { Tensor } from '../../runtime/tensor.js';
-import { leakyRelu } from '../../ops/elementwise.js';
 import { Context, Conv, ConvT, consume } from './nn.js';
 
 export interface ResBlock { conv1: Conv; conv2: Conv; shortcut: Conv }
@@ -27,17 +26,14 @@ export class MelganCore {
     const slope = this.slope;
     let h = this.first.run(x);
     for (const s of this.stages) {
-      const a = leakyRelu(h, slope);
-      h = consume(s.up.run(a), a, h);
+      h = consume(s.up.run(h, { inputSlope: slope }), h);
       for (const b of s.blocks) {
-        const a1 = leakyRelu(h, slope);
-        const t = consume(b.conv1.run(a1, { activation: 'leaky_relu', slope }), a1);
+        const t = b.conv1.run(h, { inputSlope: slope, activation: 'leaky_relu', slope });
         const sc = b.shortcut.run(h);
         h = consume(b.conv2.run(t, { residual: sc }), t, sc, h);
       }
     }
-    const a = leakyRelu(h, slope);
-    return consume(this.last.run(a, { activation: 'tanh' }), a, h);
+    return consume(this.last.run(h, { inputSlope: slope, activation: 'tanh' }), h);
   }
 
   /** Adds this network's receptive field (input at `rate` samples per frame) to ctx; returns the output rate. */

@@ -18,9 +18,17 @@ export function consume<T extends Tensor>(y: T, ...used: Tensor[]): T {
 }
 
 export interface Epi {
+  /** leaky_relu(x, inputSlope) applied to the input as the kernel loads it (0: relu). */
+  inputSlope?: number;
   activation?: Activation;
   slope?: number;
   residual?: Tensor | null;
+}
+
+/** The conv ops' prologue options for an Epi. */
+function prologue(epi: Epi): { inputActivation?: 'relu' | 'leaky_relu'; inputSlope?: number } {
+  if (epi.inputSlope === undefined) return {};
+  return epi.inputSlope === 0 ? { inputActivation: 'relu' } : { inputActivation: 'leaky_relu', inputSlope: epi.inputSlope };
 }
 
 export interface ConvSpec {
@@ -61,7 +69,7 @@ export class Conv {
   /** x: [1, Cin, T] -> [1, Cout, T'] */
   run(x: Tensor, epi: Epi = {}): Tensor {
     return conv1d(x, this.w, {
-      dilation: this.dilation, padding: this.padding, paddingMode: this.paddingMode,
+      dilation: this.dilation, padding: this.padding, paddingMode: this.paddingMode, ...prologue(epi),
       bias: this.b, activation: epi.activation, slope: epi.slope, residual: epi.residual,
     });
   }
@@ -105,7 +113,7 @@ export class ConvT {
   run(x: Tensor, epi: Epi = {}): Tensor {
     const s = this.spec;
     return convTranspose1d(x, this.w, {
-      stride: s.stride, padding: s.padding, outputPadding: s.outputPadding ?? 0,
+      stride: s.stride, padding: s.padding, outputPadding: s.outputPadding ?? 0, ...prologue(epi),
       bias: this.b, activation: epi.activation, slope: epi.slope, residual: epi.residual,
     });
   }

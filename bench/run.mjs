@@ -34,7 +34,7 @@ for (const script of readdirSync('scripts/bench').filter((f) => f.endsWith('.py'
 }
 
 const cases = readdirSync('bench/cases').filter((f) => f.endsWith('.ts')).sort();
-const peers = readdirSync('bench/peers').filter((f) => f.endsWith('.ts')).sort();
+const peers = readdirSync('bench/peers').filter((f) => f.endsWith('.ts') && !f.startsWith('_')).sort(); // _x: shared helpers
 writeFileSync(join(out, 'cases.ts'), [
   ...cases.map((f, i) => `import { cases as c${i} } from '../bench/cases/${f.replace(/\.ts$/, '.js')}';`),
   ...peers.map((f, i) => `import { peerRows as p${i} } from '../bench/peers/${f.replace(/\.ts$/, '.js')}';`),
@@ -87,7 +87,7 @@ async function runBrowser() {
 }
 
 async function runPython() {
-  for (const script of readdirSync('bench/peers').filter((f) => f.endsWith('.py')).sort()) {
+  for (const script of readdirSync('bench/peers').filter((f) => f.endsWith('.py') && !f.startsWith('_')).sort()) {
     await new Promise((res) => {
       const child = spawn('/usr/bin/python3', [join('bench/peers', script), filter], { stdio: ['ignore', 'pipe', 'inherit'] });
       let buf = '';

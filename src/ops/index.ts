@@ -25,3 +25,4 @@ export * from './nsynth_step.js';
 export * from './ddsp.js';
 export * from './ddsp_synth.js';
 export { gate, gateRing, gateStep, gateQueue, gateWeights, packGates, queueLength, type GateParts, type GateLayout, type GateWeights, type GateOptions, type GateStepOptions, type GateRingSpec, type RingView, type SkipMode } from './gate.js';
+export * from './peak.js';

@@ -26,7 +26,7 @@ export interface BenchRow {
 
 const now = () => performance.now();
 
-function median(v: number[]): number {
+export function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }

@@ -8,20 +8,8 @@
 import type { Gpu } from '../../src/runtime/gpu.js';
 import type { BenchRow } from '../harness.js';
 import { convStack, loadConvStack, STACK } from '../conv_stack.js';
+import { loadOrt, timeIt } from './_util.js';
 
-const ORT_URL = '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs';
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function timeIt(fn: () => Promise<unknown>, reps: number): Promise<number> {
-  await fn(); // warm-up
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) { const t0 = performance.now(); await fn(); t.push(performance.now() - t0); }
-  return median(t);
-}
 
 function row(name: string, ms: number, extra: Partial<BenchRow> = {}): BenchRow {
   return { family: 'peer', name, platform: 'chromium', ms, gflops: STACK.flops / (ms / 1e3) / 1e9, ...extra };
@@ -38,9 +26,7 @@ export async function peerRows(gpu: Gpu, platform: string, filter: string): Prom
   const xT = gpu.tensor(x, [1, STACK.channels, STACK.length]);
   rows.push(row('wavegpu conv stack (compute only)', await timeIt(async () => { gpu.scope(() => convStack(weights, xT)); await gpu.sync(); }, reps)));
   rows.push(row('wavegpu conv stack (upload+run+read)', await timeIt(() => gpu.scope(() => { gpu.write(xT, x); return convStack(weights, xT).read(); }), reps)));
-  const ort = await import(/* @vite-ignore */ ORT_URL as string);
-  ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
-  ort.env.wasm.numThreads = (navigator.hardwareConcurrency || 2);
+  const ort = await loadOrt();
   const model = new Uint8Array(await (await fetch('/bench/fixtures/conv_stack.onnx')).arrayBuffer());
   for (const ep of ['webgpu', 'wasm']) {
     try {

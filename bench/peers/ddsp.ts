@@ -16,8 +16,8 @@ import type { BenchRow } from '../harness.js';
 import { DdspModel } from '../../src/models/ddsp/model.js';
 import { DDSP, SAMPLES } from '../../src/models/ddsp/config.js';
 import { celloInput, onnxFixture, ownWeights } from '../ddsp_models.js';
+import { diff, fmtDiff, loadOrt, timeIt } from './_util.js';
 
-const ORT_URL = '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs';
 const SECONDS = SAMPLES / DDSP.sampleRate;
 const TOL = 1e-4;
 
@@ -25,29 +25,6 @@ const TOL = 1e-4;
 export const DECODER_ROW = `own cello decoder, ${DDSP.frames} frames -> controls (upload+run+read)`;
 export const WHOLE_ROW = `own cello whole model, 5 s (upload+run+read)`;
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function timeIt(fn: () => Promise<unknown>, reps: number): Promise<number> {
-  await fn(); // warm-up
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) { const t0 = performance.now(); await fn(); t.push(performance.now() - t0); }
-  return median(t);
-}
-
-/** Relative L2 and max |a - b| / max |b|. */
-function diff(a: Float32Array, b: Float32Array): { rel: number; max: number } {
-  let e = 0, n = 0, m = 0, peak = 0;
-  for (let i = 0; i < b.length; i++) {
-    const d = a[i] - b[i];
-    e += d * d; n += b[i] * b[i];
-    m = Math.max(m, Math.abs(d)); peak = Math.max(peak, Math.abs(b[i]));
-  }
-  return { rel: Math.sqrt(e / n), max: m / peak };
-}
-const fmtDiff = (d: { rel: number; max: number }) => `rel. L2 ${d.rel.toExponential(1)}, max ${d.max.toExponential(1)}`;
 
 export async function peerRows(gpu: Gpu, platform: string, filter: string): Promise<BenchRow[]> {
   const want = (name: string) => !filter || `ddsp ${name}`.includes(filter);
@@ -86,9 +63,7 @@ export async function peerRows(gpu: Gpu, platform: string, filter: string): Prom
     if (ortWanted && ours) {
       let ort: any = null;
       try {
-        ort = await import(/* @vite-ignore */ ORT_URL as string);
-        ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
-        ort.env.wasm.numThreads = (navigator.hardwareConcurrency || 2);
+        ort = await loadOrt();
       } catch (e) { fail(`${DECODER_ROW}: onnxruntime-web`, e); }
       for (const ep of ort ? ['webgpu', 'wasm'] : []) {
         const name = ortName(ep);

@@ -24,9 +24,9 @@ import type { Gpu } from '../../src/runtime/gpu.js';
 import type { Tensor } from '../../src/runtime/tensor.js';
 import type { BenchRow } from '../harness.js';
 import { readNpy } from '../../src/audio/npy.js';
+import { ORT_URL, diff, fmtDiff, loadOrt, timeIt } from './_util.js';
 import { VOCODERS, DURATIONS, caseName, benchMel, fetchBytes, loadBenchVocoder, type VocoderSpec } from '../cases/vocoders.js';
 
-const ORT_URL = '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs';
 const ONNX_CMD = '/usr/bin/python3 scripts/bench/vocoders_onnx.py (after /usr/bin/python3 scripts/fixtures/vocoders.py --full bench/fixtures)';
 const TOL = 1e-4;
 const CHECK_FRAMES = 8;
@@ -34,36 +34,12 @@ const CAP_1S_MS = 180e3;
 const CAP_10S_FROM_1S_MS = 15e3;
 const HOP = 256, SR = 22050;
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t0 = performance.now();
   const r = await fn();
   return [performance.now() - t0, r];
 }
 
-/** warm-up (when warm) + reps timed runs, median. */
-async function timeIt(fn: () => Promise<unknown>, reps: number, warm = true): Promise<number> {
-  if (warm) await fn();
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) t.push((await timed(fn))[0]);
-  return median(t);
-}
-
-function diff(a: Float32Array, b: Float32Array): { rel: number; max: number } {
-  if (a.length !== b.length) return { rel: Infinity, max: Infinity };
-  let e = 0, n = 0, m = 0, peak = 0;
-  for (let i = 0; i < b.length; i++) {
-    const d = a[i] - b[i];
-    e += d * d; n += b[i] * b[i];
-    m = Math.max(m, Math.abs(d)); peak = Math.max(peak, Math.abs(b[i]));
-  }
-  return { rel: Math.sqrt(e / n), max: m / peak };
-}
-const fmtDiff = (d: { rel: number; max: number }) => `rel. L2 ${d.rel.toExponential(1)}, max ${d.max.toExponential(1)}`;
 const ok = (d: { rel: number; max: number }) => d.rel <= TOL && d.max <= TOL;
 
 /** Deterministic N(0, 1) noise (PWG's z) for both sides. */
@@ -153,9 +129,7 @@ export async function peerRows(gpu: Gpu, platform: string, filter: string): Prom
       // onnxruntime-web.
       if (!ort && !ortError) {
         try {
-          ort = await import(/* @vite-ignore */ ORT_URL as string);
-          ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
-          ort.env.wasm.numThreads = (navigator.hardwareConcurrency || 2);
+          ort = await loadOrt();
         } catch (e) { ortError = `onnxruntime-web did not load from ${ORT_URL}: ${errMsg(e)}`; }
       }
       for (const ep of ['webgpu', 'wasm']) {

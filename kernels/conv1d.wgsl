@@ -41,7 +41,7 @@
 //    T=4096 layer   v1 naive 0.16   v2 tiled 0.64   v3 window 1.66   v4 window_sg 2.19 GFLOP/cpu-s
 //    16-layer stack T=16384 (v4): 3.0-3.3 s CPU (1.9-2.2 GFLOP/cpu-s); robustness on: ~15% more.
 //    Output layer 32->1 k7 T=65536: v4 0.27, v5 thin 1.39 GFLOP/cpu-s; depthwise 256 k7: 0.26.
-//  Chromium, same page as onnxruntime-web 1.30 (bench/peer_ort.ts, robustness on, load ~16):
+//  Chromium, same page as onnxruntime-web 1.30 (bench/peers/conv_stack.ts, robustness on, load ~16):
 //  the stack upload+run+read 4.7 s vs onnxruntime-web WebGPU 67.6 s (14x) and WASM 1.9 s (0.4x).
 
 // #import conv1d_common  (overrides, Params, bindings, padding, epilogue, Block, store4x4, tile)

@@ -1,7 +1,7 @@
 /**
  * Benchmark rows for kernels/conv1d.wgsl (+ conv1d_sg.wgsl). The first row is the issue's target:
  * a 16-layer Conv1d(64, 64, k=3, padding=1) stack on [1, 64, 16384] (6.44 GFLOP; the peer run in
- * bench/peer_ort.ts times the same stack against onnxruntime-web). Then the kernel versions side
+ * bench/peers/conv_stack.ts times the same stack against onnxruntime-web). Then the kernel versions side
  * by side on one quarter-length layer, and the layer shapes vocoders are made of.
  * FLOPs count 2 per multiply-add of the convolution itself (2 * B * Cout * Tout * Cin/groups * K);
  * bytes are x and w read once plus y written once (and bias/residual when present).

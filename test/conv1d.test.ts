@@ -20,9 +20,9 @@ const TOL_FIXTURE = { atol: 1e-6, rtol: 1e-6 };
 
 const ALL: Conv1dVersion[] = ['naive', 'tiled', 'window', 'window_sg', 'thin'];
 
-type Geo = Omit<Conv1dOptions, 'bias' | 'residual' | 'version'>;
+type Geo = Omit<Conv1dOptions, 'bias' | 'residual' | 'residual2' | 'version'>;
 // bias/res: whether the case has a bias and a residual.
-interface Case { b: number; cin: number; cout: number; t: number; k: number; o: Geo; bias?: boolean; res?: boolean }
+interface Case { b: number; cin: number; cout: number; t: number; k: number; o: Geo; bias?: boolean; res?: boolean; res2?: boolean }
 
 // Seeded configurations of awkward sizes: odd T, channels 1/3/64, groups, stride 1..4,
 // dilation up to 27, batch 2, K 1..7 (and 9, 11 for the chunked taps), every padding mode,
@@ -52,10 +52,13 @@ const CASES: Case[] = [
   { b: 1, cin: 32, cout: 1, t: 75, k: 7, o: { padding: 3, paddingMode: 'reflect', inputActivation: 'leaky_relu', inputSlope: 0.2, activation: 'tanh' }, bias: true },
   { b: 2, cin: 16, cout: 16, t: 53, k: 3, o: { dilation: 5, padding: 5, inputActivation: 'leaky_relu', inputSlope: 0.1, activation: 'leaky_relu', slope: 0.1 }, bias: true, res: true },
   { b: 1, cin: 6, cout: 9, t: 40, k: 4, o: { stride: 2, padding: [2, 1], groups: 3, paddingMode: 'replicate', inputActivation: 'relu' } },
+  // two residuals (HiFi-GAN's last conv of a resblock branch also adds the running branch sum)
+  { b: 1, cin: 16, cout: 16, t: 45, k: 3, o: { dilation: 3, padding: 3, inputActivation: 'leaky_relu', inputSlope: 0.1 }, bias: true, res: true, res2: true },
+  { b: 2, cin: 3, cout: 2, t: 70, k: 7, o: { padding: 3 }, res2: true },
 ];
 
 function describe(c: Case): string {
-  const extra = `${c.bias ? ' +bias' : ''}${c.res ? ' +residual' : ''}`;
+  const extra = `${c.bias ? ' +bias' : ''}${c.res ? ' +residual' : ''}${c.res2 ? ' +residual2' : ''}`;
   return `B${c.b} Cin${c.cin} Cout${c.cout} T${c.t} K${c.k} ${JSON.stringify(c.o).replace(/"/g, '')}${extra}`;
 }
 
@@ -69,11 +72,17 @@ CASES.forEach((c, i) => {
     const xt = gpu.tensor(x, [c.b, c.cin, c.t]), wt = gpu.tensor(w, [c.cout, c.cin / groups, c.k]);
     const g = conv1dGeometry(xt, wt, c.o);
     const residual = c.res ? randn(c.b * c.cout * g.tout, 400 + i) : undefined;
+    const residual2 = c.res2 ? randn(c.b * c.cout * g.tout, 450 + i) : undefined;
+    // y + r1 + r2 = y + (r1 + r2) up to one f32 rounding, far inside TOL
+    const resSum = residual2 ? residual2.map((v, j) => v + (residual ? residual[j] : 0)) : residual;
     // the input activation from its definition: activate every element, then convolve
     const { inputActivation, inputSlope, ...geo } = c.o;
     const xin = inputActivation ? x.map((v) => activationRef(v, inputActivation, inputSlope)) : x;
-    const ref = conv1dRef(xin, xt.shape, w, wt.shape, { ...geo, bias, residual });
-    const opts: Conv1dOptions = { ...c.o, bias: bias && gpu.tensor(bias), residual: residual && gpu.tensor(residual, ref.shape) };
+    const ref = conv1dRef(xin, xt.shape, w, wt.shape, { ...geo, bias, residual: resSum });
+    const opts: Conv1dOptions = {
+      ...c.o, bias: bias && gpu.tensor(bias),
+      residual: residual && gpu.tensor(residual, ref.shape), residual2: residual2 && gpu.tensor(residual2, ref.shape),
+    };
     const windowOk = g.dilation % g.stride === 0;
     for (const version of ALL) {
       if ((version.startsWith('window') || version === 'thin') && !windowOk) continue;
@@ -135,6 +144,7 @@ t('errors name the op, the shapes and the fix', async () => {
   await assertThrows(() => conv1d(x.reshape([8, 10]), w([6, 4, 3])), /x must be \[B, Cin, T\], got \[8, 10\]/);
   await assertThrows(() => conv1d(x, w([6, 4, 3]), { bias: w([5]) }), /bias \[5\]/, /expected \[6\]/);
   await assertThrows(() => conv1d(x, w([6, 4, 3]), { residual: w([2, 6, 9]) }), /residual \[2, 6, 9\]/, /\[2, 6, 8\]/);
+  await assertThrows(() => conv1d(x, w([6, 4, 3]), { residual2: w([2, 6, 7]) }), /residual2 \[2, 6, 7\]/, /\[2, 6, 8\]/);
   await assertThrows(() => conv1d(x, w([6, 4, 13])), /shorter than the kernel span 13/);
   await assertThrows(() => conv1d(x, w([6, 4, 3]), { padding: 10, paddingMode: 'reflect' }), /reflect padding \[10, 10\] must be smaller than the input length 10/);
   await assertThrows(() => conv1d(x, w([6, 4, 3]), { causal: true, padding: 1 }), /causal/);

@@ -19,6 +19,7 @@ struct Conv1dParams {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;     // [Cout] (any buffer if !HAS_BIAS)
 @group(0) @binding(4) var<storage, read> res: array<f32>;      // [B, Cout, Tout] (any if !HAS_RES)
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;  // [B, Cout, Tout]
+@group(0) @binding(6) var<storage, read> res2: array<f32>;     // [B, Cout, Tout] (any if !HAS_RES2)
 
 // Padded position -> index into the unpadded row, or -1 for a zero. Always in [-1, tin).
 fn map_pos(pos: i32) -> i32 {

@@ -1,11 +1,12 @@
 // The fused prologue and epilogue of the convolution kernels (conv1d, conv_transpose1d and their
-// subgroup twins): y = act(conv(in_act(x)) + bias) + residual. Each kernel's Params struct has a
-// `slope` field; bias, res and x are its bindings.
+// subgroup twins): y = act(conv(in_act(x)) + bias) + residual (+ residual2). Each kernel's Params
+// struct has a `slope` field; bias, res, res2 and x are its bindings.
 // #import math
 
 override ACT: u32 = 0;           // 0 none, 1 relu, 2 leaky_relu(params.slope), 3 tanh, 4 sigmoid
 override HAS_BIAS: bool = false;
 override HAS_RES: bool = false;
+override HAS_RES2: bool = false; // a second residual (e.g. a running sum of parallel branches)
 override IN_ACT: u32 = 0;        // input activation, applied as x is loaded: 0 none, 1 relu, 2 leaky_relu(IN_SLOPE)
 override IN_SLOPE: f32 = 0.01;
 
@@ -17,12 +18,13 @@ fn activate(v: f32) -> f32 {
   return v;
 }
 
-// act(acc + bias[co]) + res[o], o = flat output index.
+// act(acc + bias[co]) + res[o] + res2[o], o = flat output index.
 fn epilogue(acc: f32, co: u32, o: u32) -> f32 {
   var v = acc;
   if (HAS_BIAS) { v += bias[co]; }
   v = activate(v);
   if (HAS_RES) { v += res[o]; }
+  if (HAS_RES2) { v += res2[o]; }
   return v;
 }
 

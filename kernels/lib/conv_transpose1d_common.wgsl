@@ -18,6 +18,7 @@ struct ConvT1dParams {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;     // [Cout] (any buffer if !HAS_BIAS)
 @group(0) @binding(4) var<storage, read> res: array<f32>;      // [B, Cout, Tout] (any if !HAS_RES)
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;  // [B, Cout, Tout]
+@group(0) @binding(6) var<storage, read> res2: array<f32>;     // [B, Cout, Tout] (any if !HAS_RES2)
 
 // #import conv_epilogue  (ACT/HAS_BIAS/HAS_RES/IN_ACT, epilogue, ldx/ldx4 with the input activation)
 // #import conv_tile  (Acc, outer, fma_tap, pick)

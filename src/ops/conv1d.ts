@@ -20,7 +20,7 @@ const WG = 64;
 
 /**
  * The fused prologue and epilogue shared by conv1d and conv_transpose1d:
- *   y = act(conv(inputAct(x)) + bias) + residual.
+ *   y = act(conv(inputAct(x)) + bias) + residual + residual2.
  */
 export interface Epilogue {
   /**
@@ -38,6 +38,8 @@ export interface Epilogue {
   slope?: number;
   /** [B, Cout, Tout], added after the activation (a residual connection). */
   residual?: Tensor | null;
+  /** A second [B, Cout, Tout] tensor added after `residual` (HiFi-GAN: the running sum of a stage's resblocks). */
+  residual2?: Tensor | null;
 }
 
 export interface Conv1dOptions extends Epilogue {
@@ -121,13 +123,14 @@ export function epilogueOverrides(op: string, e: Epilogue, outShape: readonly nu
     requireF32(op, e.bias);
     if (e.bias.rank !== 1 || e.bias.shape[0] !== cout) throw new WaveGpuError(op, `bias ${fmtShape(e.bias.shape)} does not match the output channels: expected [${cout}]`);
   }
-  if (e.residual) {
-    requireF32(op, e.residual);
-    if (fmtShape(e.residual.shape) !== fmtShape(outShape)) throw new WaveGpuError(op, `residual ${fmtShape(e.residual.shape)} must have the output shape ${fmtShape(outShape)}`);
+  for (const [name, r] of [['residual', e.residual], ['residual2', e.residual2]] as const) {
+    if (!r) continue;
+    requireF32(op, r);
+    if (fmtShape(r.shape) !== fmtShape(outShape)) throw new WaveGpuError(op, `${name} ${fmtShape(r.shape)} must have the output shape ${fmtShape(outShape)}`);
   }
   const inAct = e.inputActivation ?? 'none';
   if (inAct !== 'none' && inAct !== 'relu' && inAct !== 'leaky_relu') throw new WaveGpuError(op, `unknown input activation '${inAct}' (none, relu, leaky_relu)`);
-  const ovr: Record<string, number> = { ACT: ACT_CODES[act], HAS_BIAS: e.bias ? 1 : 0, HAS_RES: e.residual ? 1 : 0, IN_ACT: ACT_CODES[inAct] };
+  const ovr: Record<string, number> = { ACT: ACT_CODES[act], HAS_BIAS: e.bias ? 1 : 0, HAS_RES: e.residual ? 1 : 0, HAS_RES2: e.residual2 ? 1 : 0, IN_ACT: ACT_CODES[inAct] };
   if (inAct === 'leaky_relu') {
     const s = e.inputSlope ?? 0.01;
     if (!Number.isFinite(s)) throw new WaveGpuError(op, `inputSlope must be a finite number, got ${s}`);
@@ -223,7 +226,7 @@ export function conv1d(x: Tensor, w: Tensor, a?: Tensor | Conv1dOptions | null, 
     op: 'conv1d', kernel: version === 'window_sg' ? 'conv1d_sg' : 'conv1d', entry: version,
     overrides: { ...overrides, PAD_MODE: PAD_CODES[g.paddingMode], ...ovr },
     uniforms: { params },
-    buffers: { x, w, bias: opts.bias ?? w, res: opts.residual ?? x, y },
+    buffers: { x, w, bias: opts.bias ?? w, res: opts.residual ?? x, res2: opts.residual2 ?? x, y },
     workgroups,
   });
   return y;

@@ -108,7 +108,7 @@ export function convTranspose1d(x: Tensor, w: Tensor, a?: Tensor | ConvTranspose
   x.gpu.dispatch({
     op, kernel: version === 'window_sg' ? 'conv_transpose1d_sg' : 'conv_transpose1d', entry: version, overrides,
     uniforms: { params },
-    buffers: { x, w, bias: opts.bias ?? w, res: opts.residual ?? x, y },
+    buffers: { x, w, bias: opts.bias ?? w, res: opts.residual ?? x, res2: opts.residual2 ?? x, y },
     workgroups: version === 'naive' ? grid(y.size, WG) : [cols, rows, 1],
   });
   return y;

@@ -12,7 +12,6 @@
 import type { Gpu } from '../../runtime/gpu.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import { WaveGpuError, fmtShape } from '../../runtime/errors.js';
-import { add } from '../../ops/elementwise.js';
 import { Context, Conv, ConvT } from '../vocoder/nn.js';
 import type { ForwardOptions, HostTensor, MelStats, Vocoder } from '../vocoder/types.js';
 import { expectShape, type StateDict } from '../vocoder/weights.js';
@@ -103,17 +102,23 @@ export class HiFiGAN implements Vocoder {
     return block;
   }
 
-  /** One residual block on x (x itself is kept; every temporary is released as soon as it is read). */
-  private runBlock(block: Block, x0: Tensor): Tensor {
+  /**
+   * One residual block on x, plus `sum` when given (the running sum of the stage's blocks, added
+   * by the last conv's epilogue instead of a separate pass). x itself is kept; every temporary
+   * is released as soon as it is read.
+   */
+  private runBlock(block: Block, x0: Tensor, sum: Tensor | null = null): Tensor {
     let x = x0;
-    for (const { c1, c2 } of block) {
+    for (let m = 0; m < block.length; m++) {
+      const { c1, c2 } = block[m];
+      const residual2 = m === block.length - 1 ? sum : null;
       let y: Tensor;
       if (c2) {
         const t = c1.run(x, { inputSlope: SLOPE, activation: 'leaky_relu', slope: SLOPE });
-        y = c2.run(t, { residual: x });
+        y = c2.run(t, { residual: x, residual2 });
         t.dispose();
       } else {
-        y = c1.run(x, { inputSlope: SLOPE, residual: x });
+        y = c1.run(x, { inputSlope: SLOPE, residual: x, residual2 });
       }
       if (x !== x0) x.dispose();
       x = y;
@@ -132,10 +137,8 @@ export class HiFiGAN implements Vocoder {
         x = up;
         let sum = this.runBlock(s.blocks[0], x);
         for (let j = 1; j < s.blocks.length; j++) {
-          const b = this.runBlock(s.blocks[j], x);
-          const next = add(sum, b);
+          const next = this.runBlock(s.blocks[j], x, sum);
           sum.dispose();
-          b.dispose();
           sum = next;
         }
         x.dispose();

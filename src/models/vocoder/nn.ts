@@ -23,6 +23,8 @@ export interface Epi {
   activation?: Activation;
   slope?: number;
   residual?: Tensor | null;
+  /** A second tensor added after `residual`. */
+  residual2?: Tensor | null;
 }
 
 /** The conv ops' prologue options for an Epi. */
@@ -70,7 +72,7 @@ export class Conv {
   run(x: Tensor, epi: Epi = {}): Tensor {
     return conv1d(x, this.w, {
       dilation: this.dilation, padding: this.padding, paddingMode: this.paddingMode, ...prologue(epi),
-      bias: this.b, activation: epi.activation, slope: epi.slope, residual: epi.residual,
+      bias: this.b, activation: epi.activation, slope: epi.slope, residual: epi.residual, residual2: epi.residual2,
     });
   }
 
@@ -114,7 +116,7 @@ export class ConvT {
     const s = this.spec;
     return convTranspose1d(x, this.w, {
       stride: s.stride, padding: s.padding, outputPadding: s.outputPadding ?? 0, ...prologue(epi),
-      bias: this.b, activation: epi.activation, slope: epi.slope, residual: epi.residual,
+      bias: this.b, activation: epi.activation, slope: epi.slope, residual: epi.residual, residual2: epi.residual2,
     });
   }
 

@@ -87,6 +87,29 @@ t('record once, replay with new inputs', async () => {
   rec.dispose();
 });
 
+t('the pool never destroys a buffer that an unsubmitted command still reads', async () => {
+  const gpu = await getGpu();
+  const budget = gpu.pool.maxFreeBytes;
+  gpu.pool.maxFreeBytes = 1024; // every release goes over budget
+  try {
+    const x = randn(4099, 7);
+    // each step's input is released (consumed) while the pass is still open: with trimming at
+    // release time those buffers were destroyed before the submit that reads them
+    const y = gpu.scope(() => {
+      let h = gpu.tensor(x);
+      for (let i = 0; i < 6; i++) { const next = ew.scale(h, 2, 1); h.dispose(); h = next; }
+      return h;
+    });
+    let ref = Float32Array.from(x);
+    for (let i = 0; i < 6; i++) ref = unaryRef(ref, 'affine', 2, 1);
+    assertClose(await y.read(), ref, { atol: 1e-4, rtol: 1e-6 });
+    assert.ok(gpu.pool.freeBytes <= 1024, `trimmed after the submit (${gpu.pool.freeBytes} bytes free)`);
+    y.dispose();
+  } finally {
+    gpu.pool.maxFreeBytes = budget;
+  }
+});
+
 t('binding by name: missing and extra bindings are refused', async () => {
   const gpu = await getGpu();
   const x = gpu.tensor(new Float32Array(4));

@@ -306,6 +306,7 @@ export class Gpu {
     for (const c of this.uniformChunks) this.pool.release(c.buffer);
     this.uniformChunks = [];
     for (const f of this.afterSubmit.splice(0)) f();
+    this.pool.trimIfOver(); // only now: buffers released mid-pass were still in use by this submit
   }
 
   /** Submits pending work and waits for the GPU; throws any kernel or validation error seen. */

@@ -39,6 +39,15 @@ export class BufferPool {
     if (!list) this.free.set(key, (list = []));
     list.push(buf);
     this.freeBytes += buf.size;
+  }
+
+  /**
+   * Trims to half the budget when over it. Called by the Gpu right after a submit, never while
+   * commands are being encoded: a buffer released mid-pass may still be read by a command that
+   * is not submitted yet, and destroying it would invalidate that submit (WebGPU keeps destroyed
+   * buffers alive only for work already submitted).
+   */
+  trimIfOver(): void {
     if (this.freeBytes > this.maxFreeBytes) this.trim(this.maxFreeBytes / 2);
   }
 

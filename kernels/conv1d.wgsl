@@ -45,6 +45,7 @@
 //  the stack upload+run+read 4.7 s vs onnxruntime-web WebGPU 67.6 s (14x) and WASM 1.9 s (0.4x).
 
 // #import conv1d_common  (overrides, Params, bindings, padding, epilogue, Block, store4x4, tile)
+// #import tile_weights
 
 // v1: one output per thread.
 @compute @workgroup_size(WG)
@@ -72,10 +73,6 @@ fn wrows(blk: Block, r0: u32) -> vec4<u32> {
   let last = blk.rows - 1u;
   let s = params.cin_g * params.k;
   return vec4<u32>(blk.co0 + min(r0, last), blk.co0 + min(r0 + 1u, last), blk.co0 + min(r0 + 2u, last), blk.co0 + min(r0 + 3u, last)) * s;
-}
-
-fn ldw4(rows: vec4<u32>, off: u32) -> vec4<f32> {
-  return vec4<f32>(w[rows.x + off], w[rows.y + off], w[rows.z + off], w[rows.w + off]);
 }
 
 // v2: 8 channels x 8 consecutive steps per thread, any stride/dilation.
@@ -106,15 +103,6 @@ fn tiled(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index)
   store4x4(blk, 4u, a10, ta); store4x4(blk, 4u, a11, ta + 4u);
 }
 
-// Tap j (constant) of a chunk: weights w[rows, c, kc + j] (zero past the last tap, kv taps left).
-fn win_tap(acc: ptr<function, Acc>, j: u32, W0: vec4<f32>, W1: vec4<f32>, W2: vec4<f32>, W3: vec4<f32>, wr0: vec4<u32>, wr1: vec4<u32>, off: u32, kv: u32) {
-  let kj = off + min(j, kv - 1u);
-  let on = j < kv;
-  let w0 = select(vec4<f32>(), ldw4(wr0, kj), on);
-  let w1 = select(vec4<f32>(), ldw4(wr1, kj), on);
-  fma_tap(acc, w0, w1, pick(W0, W1, W2, W3, j), pick(W0, W1, W2, W3, j + 4u));
-}
-
 // v3: 8 channels x 8 steps t0 + s*q (q*stride == dil): tap k of step s reads window element
 // s + k of the strided input window, so one window load per input channel serves KU taps.
 @compute @workgroup_size(WG)
@@ -124,46 +112,7 @@ fn window(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index
   let blk = block_of(wid.x);
   let q = params.q;
   let t0 = (idx / q) * 8u * q + idx % q;
-  let wr0 = wrows(blk, 0u);
-  let wr1 = wrows(blk, 4u);
-  let d = i32(params.dil);
-  let dv = vec4<i32>(0, d, 2 * d, 3 * d);
-  var acc: Acc;
-  for (var kc = 0u; kc < params.k; kc += KU) {
-    // Window element m sits at padded position p + m*dil; map the 8 + KU - 1 of them once.
-    let p = i32(t0 * params.stride + kc * params.dil) - params.pad_left;
-    let m0 = map_pos4(p + dv);
-    let m1 = map_pos4(p + 4 * d + dv);
-    let m2 = map_pos4(p + 8 * d + dv);
-    let m3 = map_pos4(p + 12 * d + dv);
-    let kv = params.k - kc;
-    for (var c = 0u; c < params.cin_g; c++) {
-      let row = (blk.b * params.cin + blk.ci0 + c) * params.tin;
-      let W0 = ldx4(row, m0);
-      let W1 = ldx4(row, m1);
-      var W2 = vec4<f32>();
-      var W3 = vec4<f32>();
-      if (KU > 1u) { W2.x = ldx(row, m2.x); }
-      if (KU > 2u) { W2.y = ldx(row, m2.y); }
-      if (KU > 3u) { W2.z = ldx(row, m2.z); }
-      if (KU > 4u) { W2.w = ldx(row, m2.w); }
-      if (KU > 5u) { W3.x = ldx(row, m3.x); }
-      if (KU > 6u) { W3.y = ldx(row, m3.y); }
-      if (KU > 7u) { W3.z = ldx(row, m3.z); }
-      let off = c * params.k + kc;
-      win_tap(&acc, 0u, W0, W1, W2, W3, wr0, wr1, off, kv);
-      if (KU > 1u) { win_tap(&acc, 1u, W0, W1, W2, W3, wr0, wr1, off, kv); }
-      if (KU > 2u) { win_tap(&acc, 2u, W0, W1, W2, W3, wr0, wr1, off, kv); }
-      if (KU > 3u) { win_tap(&acc, 3u, W0, W1, W2, W3, wr0, wr1, off, kv); }
-      if (KU > 4u) { win_tap(&acc, 4u, W0, W1, W2, W3, wr0, wr1, off, kv); }
-      if (KU > 5u) { win_tap(&acc, 5u, W0, W1, W2, W3, wr0, wr1, off, kv); }
-      if (KU > 6u) { win_tap(&acc, 6u, W0, W1, W2, W3, wr0, wr1, off, kv); }
-      if (KU > 7u) { win_tap(&acc, 7u, W0, W1, W2, W3, wr0, wr1, off, kv); }
-    }
-  }
-  let ta = t0 + vec4<u32>(0u, 1u, 2u, 3u) * q;
-  store4x4(blk, 0u, acc.a00, ta); store4x4(blk, 0u, acc.a01, ta + 4u * q);
-  store4x4(blk, 4u, acc.a10, ta); store4x4(blk, 4u, acc.a11, ta + 4u * q);
+  store_window(blk, t0, q, window_tile(blk, t0, WRows(wrows(blk, 0u), wrows(blk, 4u))));
 }
 
 // ---- v5 thin: one output channel x 32 steps per thread, for Cout/groups <= 2 ----

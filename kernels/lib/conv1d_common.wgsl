@@ -61,3 +61,49 @@ fn store4x4(blk: Block, r0: u32, a: mat4x4<f32>, t: vec4<u32>) {
     }
   }
 }
+
+// Tap j (constant) of a chunk: weights w[rows, c, kc + j] at offset off = c*K + kc (zero past
+// the last tap, kv taps left); step s reads window element s + j.
+fn win_tap(acc: ptr<function, Acc>, j: u32, win: Window, rows: WRows, off: u32, kv: u32) {
+  let ws = tap_weights(rows, off + min(j, kv - 1u), j < kv);
+  fma_tap(acc, ws[0], ws[1], pick(win, j), pick(win, j + 4u));
+}
+
+// The KU taps of one chunk against one input channel's window (v3 and v4).
+fn window_taps(acc: ptr<function, Acc>, win: Window, rows: WRows, off: u32, kv: u32) {
+  win_tap(acc, 0u, win, rows, off, kv);
+  if (KU > 1u) { win_tap(acc, 1u, win, rows, off, kv); }
+  if (KU > 2u) { win_tap(acc, 2u, win, rows, off, kv); }
+  if (KU > 3u) { win_tap(acc, 3u, win, rows, off, kv); }
+  if (KU > 4u) { win_tap(acc, 4u, win, rows, off, kv); }
+  if (KU > 5u) { win_tap(acc, 5u, win, rows, off, kv); }
+  if (KU > 6u) { win_tap(acc, 6u, win, rows, off, kv); }
+  if (KU > 7u) { win_tap(acc, 7u, win, rows, off, kv); }
+}
+
+// The v3/v4 tile: 8 channels x 8 steps t0 + s*q (q*stride == dil), all input channels and taps.
+fn window_tile(blk: Block, t0: u32, rows: WRows) -> Acc {
+  let d = i32(params.dil);
+  let dv = vec4<i32>(0, d, 2 * d, 3 * d);
+  var acc: Acc;
+  for (var kc = 0u; kc < params.k; kc += KU) {
+    // Window element m sits at padded position p + m*dil; map the 8 + KU - 1 of them once.
+    let p = i32(t0 * params.stride + kc * params.dil) - params.pad_left;
+    let m0 = map_pos4(p + dv);
+    let m1 = map_pos4(p + 4 * d + dv);
+    let m2 = map_pos4(p + 8 * d + dv);
+    let m3 = map_pos4(p + 12 * d + dv);
+    let kv = params.k - kc;
+    for (var c = 0u; c < params.cin_g; c++) {
+      let row = (blk.b * params.cin + blk.ci0 + c) * params.tin;
+      window_taps(&acc, load_window(row, m0, m1, m2, m3), rows, c * params.k + kc, kv);
+    }
+  }
+  return acc;
+}
+
+fn store_window(blk: Block, t0: u32, q: u32, acc: Acc) {
+  let ta = t0 + vec4<u32>(0u, 1u, 2u, 3u) * q;
+  store4x4(blk, 0u, acc.a00, ta); store4x4(blk, 0u, acc.a01, ta + 4u * q);
+  store4x4(blk, 4u, acc.a10, ta); store4x4(blk, 4u, acc.a11, ta + 4u * q);
+}

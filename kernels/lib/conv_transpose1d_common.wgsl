@@ -94,3 +94,46 @@ fn store_tile(blk: Block, ph: Phase, r0: u32, acc: Acc) {
   store4x4(blk, 4u, acc.a10, ph.t0 + ra * s, ra < vec4<u32>(ph.n));
   store4x4(blk, 4u, acc.a11, ph.t0 + rb * s, rb < vec4<u32>(ph.n));
 }
+
+// Tap mc + j (j constant; tap m is kernel index kf + m*P, zero weight past the last tap), weights
+// at offset woff = c * Cout/groups * K. Output j' of tap mc + j reads window element
+// j' - j + KU - 1 (the chunk's window starts at tap mc + KU - 1's input).
+fn win_tap(acc: ptr<function, Acc>, j: u32, win: Window, rows: WRows, woff: u32, ph: Phase, mc: u32) {
+  let m = mc + j;
+  let ws = tap_weights(rows, woff + ph.kf + min(m, ph.m - 1u) * ph.p, m < ph.m);
+  fma_tap(acc, ws[0], ws[1], pick(win, KU - 1u - j), pick(win, KU + 3u - j));
+}
+
+// The KU taps of one chunk against one input channel's window (v2 and v3).
+fn window_taps(acc: ptr<function, Acc>, win: Window, rows: WRows, woff: u32, ph: Phase, mc: u32) {
+  win_tap(acc, 0u, win, rows, woff, ph, mc);
+  if (KU > 1u) { win_tap(acc, 1u, win, rows, woff, ph, mc); }
+  if (KU > 2u) { win_tap(acc, 2u, win, rows, woff, ph, mc); }
+  if (KU > 3u) { win_tap(acc, 3u, win, rows, woff, ph, mc); }
+  if (KU > 4u) { win_tap(acc, 4u, win, rows, woff, ph, mc); }
+  if (KU > 5u) { win_tap(acc, 5u, win, rows, woff, ph, mc); }
+  if (KU > 6u) { win_tap(acc, 6u, win, rows, woff, ph, mc); }
+  if (KU > 7u) { win_tap(acc, 7u, win, rows, woff, ph, mc); }
+}
+
+// The v2/v3 tile: 8 channels x the 8 phase outputs r0 + j*e, all input channels and taps.
+fn window_tile(blk: Block, ph: Phase, r0: u32, rows: WRows) -> Acc {
+  let e = params.e;
+  // Input index of output r0 under tap kf; tap m shifts it by -m*e.
+  let i0 = (i32(ph.t0 + r0 * params.stride + params.pad) - i32(ph.kf * params.dil)) / i32(params.stride);
+  let ev = vec4<i32>(0, 1, 2, 3) * i32(e);
+  var acc: Acc;
+  for (var mc = 0u; mc < ph.m; mc += KU) {
+    // Window element v (0 .. KU + 6) is input base + v*e, base = i0 - (mc + KU - 1)*e.
+    let base = i0 - i32((mc + KU - 1u) * e);
+    let m0 = in_range4(base + ev);
+    let m1 = in_range4(base + 4 * i32(e) + ev);
+    let m2 = in_range4(base + 8 * i32(e) + ev);
+    let m3 = in_range4(base + 12 * i32(e) + ev);
+    for (var c = 0u; c < params.cin_g; c++) {
+      let row = (blk.b * params.cin + blk.ci0 + c) * params.tin;
+      window_taps(&acc, load_window(row, m0, m1, m2, m3), rows, c * params.cout_g * params.k, ph, mc);
+    }
+  }
+  return acc;
+}

@@ -11,16 +11,17 @@ model that trained it (weights/ddsp_train/model.py):
 Run by bench/run.mjs after the Node and Chromium phases as
     /usr/bin/python3 bench/peers/ddsp.py <filter>
 one `__BENCH_ROW__ <json>` line per row. Same input as the wavegpu rows (scripts/bench/ddsp_onnx.py
-check_input). Timing mirrors bench/harness.ts: one warm-up, runs batched so a sample lasts
+check_input). Timing is bench/peers/_torch.py's time_runs1 (bench/harness.ts's): one warm-up, runs batched so a sample lasts
 >= 30 ms, median of 5 samples, torch.no_grad(); each row at 1 thread and at all cores.
 """
 import importlib.util
 import json
 import os
 import sys
-import time
 
 import torch
+
+from _torch import time_runs1  # noqa: E402  (bench/harness.ts's timing)
 
 FILTER = sys.argv[1] if len(sys.argv) > 1 else ''
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
@@ -51,21 +52,6 @@ def emit(name, peer_of, ms=float('nan'), error=None):
     print('__BENCH_ROW__ ' + json.dumps(row), flush=True)
 
 
-def time_ms(fn, reps=5):
-    fn()  # warm-up
-    t0 = time.perf_counter()
-    fn()
-    single = (time.perf_counter() - t0) * 1e3
-    batch = max(1, min(50, int(30 / max(single, 0.01)) + 1))
-    samples = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        for _ in range(batch):
-            fn()
-        samples.append((time.perf_counter() - t0) * 1e3 / batch)
-    return sorted(samples)[len(samples) // 2]
-
-
 def main():
     todo = {k: v for k, v in ROWS.items() if wanted(v[0])}
     if not todo:
@@ -87,7 +73,7 @@ def main():
         for (what, threads), (name, peer_of) in todo.items():
             torch.set_num_threads(threads or os.cpu_count() or 1)
             print(f'ddsp peers: torch {torch.__version__}, {torch.get_num_threads()} thread(s): {name}', flush=True)
-            emit(name, peer_of, ms=time_ms(work[what]))
+            emit(name, peer_of, ms=time_runs1(work[what], 5))
 
 
 if __name__ == '__main__':
